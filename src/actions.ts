@@ -1,0 +1,27 @@
+import type { AnyAction } from './core/action.ts';
+import { auditActions } from './modules/audit/actions.ts';
+import { authActions } from './modules/auth/actions.ts';
+import { calendarActions } from './modules/calendar/actions.ts';
+import { orgActions } from './modules/orgs/actions.ts';
+import { regionActions } from './modules/regions/actions.ts';
+import { tokenActions } from './modules/tokens/actions.ts';
+import { userActions } from './modules/users/actions.ts';
+
+/** Every action of the platform. A new capability adds its module's list here, and nowhere else. */
+export const ACTIONS: readonly AnyAction[] = [
+  ...authActions,
+  ...regionActions,
+  ...orgActions,
+  ...userActions,
+  ...tokenActions,
+  ...calendarActions,
+  ...auditActions,
+];
+
+const BY_NAME = new Map(ACTIONS.map((action) => [action.name, action]));
+
+export function getAction(name: string): AnyAction {
+  const action = BY_NAME.get(name);
+  if (!action) throw new Error(`unknown action ${name}`);
+  return action;
+}

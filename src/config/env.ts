@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Every setting govdx reads from the environment, declared once with its type, default and meaning
+ * (the Outline `server/env.ts` pattern). `loadConfig` validates all of them at boot and reports every
+ * problem at once, so an operator fixes the whole list in one go.
+ */
+export interface Config {
+  /** `sqlite:<file>` (embedded, default) or `postgres://...` (production). */
+  databaseUrl: string;
+  port: number;
+  host: string;
+  /** Where the SQLite file, the generated session secret and later uploads live. */
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Keys the HMAC under which session tokens are stored; generated and persisted on first start if unset. */
+  sessionSecret: string;
+  /** Load the demo jurisdiction into an empty database at start (`npm start` sets it). */
+  demo: boolean;
+  /** Secure flag on the session cookie; on by default in production behind TLS. */
+  cookieSecure: boolean;
+  /** Origins allowed by CORS; empty (the default) means CORS is off. */
+  corsOrigins: string[];
+  /** Largest accepted JSON body in bytes. */
+  bodyLimit: number;
+  /** Requests per minute per client for the whole API. */
+  rateLimitPerMinute: number;
+  /** Failed logins per username+address per 15 minutes before login answers 429. */
+  loginMaxAttempts: number;
+}
+
+export interface ConfigVariable {
+  name: string;
+  description: string;
+  default: string;
+}
+
+/** Documentation table used by `govdx config check` and README generation. */
+export const CONFIG_VARIABLES: ConfigVariable[] = [
+  { name: 'GOVDX_DATABASE_URL', description: 'sqlite:<file> or postgres://user@host:port/db', default: 'sqlite:<GOVDX_DATA_DIR>/govdx.db' },
+  { name: 'GOVDX_PORT', description: 'HTTP port', default: '8080' },
+  { name: 'GOVDX_HOST', description: 'listen address', default: '127.0.0.1' },
+  { name: 'GOVDX_DATA_DIR', description: 'data directory (SQLite file, generated secrets)', default: './data' },
+  { name: 'GOVDX_LOG_LEVEL', description: 'fatal|error|warn|info|debug|trace|silent', default: 'info' },
+  { name: 'GOVDX_SESSION_SECRET', description: 'session HMAC key, >= 32 chars; generated into <data dir>/session-secret if unset', default: '(generated)' },
+  { name: 'GOVDX_DEMO', description: '1 loads the demo jurisdiction into an empty database', default: '0' },
+  { name: 'GOVDX_COOKIE_SECURE', description: '1 marks the session cookie Secure (use behind HTTPS)', default: '0' },
+  { name: 'GOVDX_CORS_ORIGINS', description: 'comma-separated allowed origins; empty disables CORS', default: '' },
+  { name: 'GOVDX_BODY_LIMIT', description: 'largest JSON request body in bytes', default: '1048576' },
+  { name: 'GOVDX_RATE_LIMIT', description: 'API requests per minute per client', default: '6000' },
+  { name: 'GOVDX_LOGIN_MAX_ATTEMPTS', description: 'failed logins per user and address per 15 min', default: '5' },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function parseInteger(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name}="${raw}" must be an integer between ${min} and ${max}`);
+    return fallback;
+  }
+  return value;
+}
+
+function parseFlag(env: NodeJS.ProcessEnv, name: string, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  problems.push(`${name}="${raw}" must be 1/true or 0/false`);
+  return false;
+}
+
+/**
+ * Reads and validates the configuration. `persistSecret` writes a generated session secret into the
+ * data directory so that sessions survive restarts; checks (`govdx config check`) pass false.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { persistSecret?: boolean } = {},
+): Config {
+  const problems: string[] = [];
+  const dataDir = path.resolve(env.GOVDX_DATA_DIR || './data');
+  const databaseUrl = env.GOVDX_DATABASE_URL || `sqlite:${path.join(dataDir, 'govdx.db')}`;
+  if (!/^sqlite:.+/.test(databaseUrl) && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
+    problems.push(`GOVDX_DATABASE_URL="${databaseUrl}" must start with sqlite: or postgres://`);
+  }
+  const logLevel = (env.GOVDX_LOG_LEVEL || 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`GOVDX_LOG_LEVEL="${logLevel}" must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  let sessionSecret = env.GOVDX_SESSION_SECRET ?? '';
+  if (sessionSecret !== '' && sessionSecret.length < 32) {
+    problems.push('GOVDX_SESSION_SECRET must be at least 32 characters');
+  }
+  const corsOrigins = (env.GOVDX_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) problems.push(`GOVDX_CORS_ORIGINS entry "${origin}" is not an origin`);
+  }
+  const config: Config = {
+    databaseUrl,
+    port: parseInteger(env, 'GOVDX_PORT', 8080, 0, 65535, problems),
+    host: env.GOVDX_HOST || '127.0.0.1',
+    dataDir,
+    logLevel,
+    sessionSecret,
+    demo: parseFlag(env, 'GOVDX_DEMO', problems),
+    cookieSecure: parseFlag(env, 'GOVDX_COOKIE_SECURE', problems),
+    corsOrigins,
+    bodyLimit: parseInteger(env, 'GOVDX_BODY_LIMIT', 1_048_576, 1024, 1024 ** 3, problems),
+    rateLimitPerMinute: parseInteger(env, 'GOVDX_RATE_LIMIT', 6000, 1, 10_000_000, problems),
+    loginMaxAttempts: parseInteger(env, 'GOVDX_LOGIN_MAX_ATTEMPTS', 5, 1, 1000, problems),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (sessionSecret === '') {
+    sessionSecret = readOrCreateSecret(dataDir, options.persistSecret ?? true);
+  }
+  return { ...config, sessionSecret };
+}
+
+function readOrCreateSecret(dataDir: string, persist: boolean): string {
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  if (persist) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  }
+  return secret;
+}

@@ -1,0 +1,59 @@
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Actor } from './actor.ts';
+import type { Services } from './services.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** What an action's handler and policy see. `db` is the transaction for mutating actions. */
+export interface ActionContext {
+  db: Kysely<Database>;
+  actor: Actor;
+  requestId: string;
+  /** Client address when the call came over HTTP (login throttling). */
+  clientIp: string | null;
+  now: Date;
+  services: Services;
+  /** Filled in by the handler: what the audit event names as target and organisation. */
+  audit: { target: string | null; orgId?: string | null; details?: Record<string, unknown> };
+}
+
+/**
+ * An authorization policy: true allows, anything else denies (deny by default). Policies may read the
+ * database through ctx.db to find the target's organisation or region.
+ */
+export type Policy<I> = (ctx: ActionContext, input: I) => boolean | Promise<boolean>;
+
+export interface ActionDefinition<I extends TObject, O extends TSchema, P = undefined> {
+  /** Dotted name, `noun.verb`: `org.create`, `token.revoke`. */
+  name: string;
+  /** One sentence for OpenAPI, the CLI and the coding-standards test. */
+  description: string;
+  /** OpenAPI tag (the module). */
+  tag: string;
+  input: I;
+  output: O;
+  /** Mutating actions run in a transaction and write an audit event in it. */
+  mutating: boolean;
+  policy: Policy<Static<I>>;
+  /** Where HTTP reaches it; path parameters (`:code`) are input properties. */
+  http?: { method: HttpMethod; path: string; status?: number };
+  /**
+   * Slow work that needs no database (password hashing) done before the transaction opens, so that
+   * SQLite's single writer is not held while it runs.
+   */
+  prepare?: (input: Static<I>, services: Services) => Promise<P>;
+  handler: (ctx: ActionContext, input: Static<I>, prepared: P) => Promise<Static<O>>;
+  /** Runs after a failed mutating action rolled back, to persist what must outlive the failure. */
+  onFailure?: (ctx: ActionContext, input: Static<I>, error: unknown) => Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyAction = ActionDefinition<TObject, TSchema, any>;
+
+export function defineAction<I extends TObject, O extends TSchema, P = undefined>(
+  definition: ActionDefinition<I, O, P>,
+): AnyAction {
+  return definition as unknown as AnyAction;
+}

@@ -1,0 +1,63 @@
+import type { OrgKind, Role } from '../db/schema.ts';
+
+export interface Membership {
+  orgId: string;
+  orgCode: string;
+  orgName: string;
+  orgKind: OrgKind;
+  regionCode: string;
+  /** Region path of the organisation (`/990000/990100/`), for subtree checks. */
+  regionPath: string;
+  role: Role;
+}
+
+/** Who is asking. Every action receives one; the CLI acts as `system` (shell access is root access). */
+export type Actor =
+  | { type: 'anonymous' }
+  | {
+      type: 'user';
+      id: string;
+      username: string;
+      displayName: string;
+      memberships: Membership[];
+      /** Present when the user came in through a console session (cookie). */
+      session?: { tokenHash: string; csrfToken: string };
+    }
+  | {
+      type: 'token';
+      id: string;
+      name: string;
+      orgId: string;
+      orgCode: string;
+      regionPath: string;
+    }
+  | { type: 'system'; name: string };
+
+export const ANONYMOUS: Actor = { type: 'anonymous' };
+
+export function actorName(actor: Actor): string {
+  switch (actor.type) {
+    case 'anonymous':
+      return 'anonymous';
+    case 'user':
+      return actor.username;
+    case 'token':
+      return `token:${actor.name}`;
+    case 'system':
+      return actor.name;
+  }
+}
+
+export function actorId(actor: Actor): string | null {
+  return actor.type === 'user' || actor.type === 'token' ? actor.id : null;
+}
+
+/** The organisation an actor acts for, when there is exactly one. */
+export function actorOrgId(actor: Actor): string | null {
+  if (actor.type === 'token') return actor.orgId;
+  if (actor.type === 'user' && actor.memberships.length > 0) {
+    const orgIds = new Set(actor.memberships.map((m) => m.orgId));
+    return orgIds.size === 1 ? (actor.memberships[0]?.orgId ?? null) : null;
+  }
+  return null;
+}

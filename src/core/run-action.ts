@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { ValidateFunction } from 'ajv';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { AnyAction, ActionContext } from './action.ts';
+import type { Actor } from './actor.ts';
+import { appendAuditEvent } from './audit.ts';
+import { AppError } from './errors.ts';
+import { fieldErrorsFromSchema } from './schema-errors.ts';
+import type { Services } from './services.ts';
+
+export interface RunOptions {
+  actor: Actor;
+  requestId?: string;
+  clientIp?: string | null;
+  /** False when the caller (Fastify) already validated the input against the same schema. */
+  validateInput?: boolean;
+  /** Validate the output too (tests turn this on to catch handlers that break their schema). */
+  validateOutput?: boolean;
+}
+
+// The same Ajv options Fastify uses, so the CLI accepts exactly what HTTP accepts.
+const ajv = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: true });
+(addFormats as unknown as (ajv: Ajv) => void)(ajv);
+const validators = new WeakMap<object, ValidateFunction>();
+
+function validatorFor(schema: object): ValidateFunction {
+  let validate = validators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    validators.set(schema, validate);
+  }
+  return validate;
+}
+
+/** Checks input against an action's schema and returns it with defaults applied. */
+export function validateActionInput(action: AnyAction, input: unknown): Record<string, unknown> {
+  const copy = structuredClone(input ?? {}) as Record<string, unknown>;
+  const validate = validatorFor(action.input);
+  if (!validate(copy)) throw new AppError('VALIDATION', undefined, fieldErrorsFromSchema(validate.errors ?? []));
+  return copy;
+}
+
+function deny(actor: Actor): AppError {
+  return new AppError(actor.type === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+}
+
+/**
+ * The one way to perform an operation: validate, authorize (deny by default), run, audit. HTTP routes,
+ * the CLI, jobs and tests all come through here (docs/ARCHITECTURE.md, invariant 1).
+ */
+export async function runAction(
+  services: Services,
+  action: AnyAction,
+  rawInput: unknown,
+  options: RunOptions,
+): Promise<unknown> {
+  const input = options.validateInput === false ? (rawInput as Record<string, unknown>) : validateActionInput(action, rawInput);
+  const ctx: ActionContext = {
+    db: services.db.kysely,
+    actor: options.actor,
+    requestId: options.requestId ?? randomUUID(),
+    clientIp: options.clientIp ?? null,
+    now: new Date(),
+    services,
+    audit: { target: null },
+  };
+  let output: unknown;
+  if (!action.mutating) {
+    if ((await action.policy(ctx, input)) !== true) throw deny(ctx.actor);
+    output = await action.handler(ctx, input, undefined);
+  } else {
+    try {
+      const prepared: unknown = action.prepare ? await action.prepare(input, services) : undefined;
+      output = await services.db.kysely.transaction().execute(async (trx) => {
+        const trxCtx: ActionContext = { ...ctx, db: trx };
+        if ((await action.policy(trxCtx, input)) !== true) throw deny(ctx.actor);
+        const result = await action.handler(trxCtx, input, prepared);
+        ctx.audit = trxCtx.audit;
+        await appendAuditEvent(trx, {
+          actor: ctx.actor,
+          requestId: ctx.requestId,
+          action: action.name,
+          target: trxCtx.audit.target,
+          orgId: trxCtx.audit.orgId,
+          outcome: 'success',
+          details: { input, ...trxCtx.audit.details },
+          occurredAt: ctx.now,
+        });
+        return result;
+      });
+    } catch (error) {
+      await recordFailure(ctx, action, input, error);
+      if (action.onFailure) await action.onFailure(ctx, input, error);
+      throw error;
+    }
+  }
+  if (options.validateOutput) {
+    const validate = validatorFor(action.output);
+    if (!validate(structuredClone(output))) {
+      throw new Error(`${action.name} returned output outside its schema: ${ajv.errorsText(validate.errors)}`);
+    }
+  }
+  return output;
+}
+
+/**
+ * A refused or failed mutating action still leaves a trace (R6.6 supervision), written after the
+ * rollback. Anonymous failures are not recorded here, so that unauthenticated traffic cannot fill the
+ * log; login records its own failures.
+ */
+async function recordFailure(ctx: ActionContext, action: AnyAction, input: unknown, error: unknown): Promise<void> {
+  if (ctx.actor.type === 'anonymous') return;
+  const code = error instanceof AppError ? error.code : 'INTERNAL';
+  try {
+    await appendAuditEvent(ctx.services.db.kysely, {
+      actor: ctx.actor,
+      requestId: ctx.requestId,
+      action: action.name,
+      target: ctx.audit.target,
+      outcome: code === 'FORBIDDEN' ? 'denied' : 'failed',
+      details: { input, error: code },
+      occurredAt: ctx.now,
+    });
+  } catch (auditError) {
+    ctx.services.logger.error({ err: auditError }, 'could not record failed action');
+  }
+}

@@ -1,0 +1,14 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/env.ts';
+import type { Db } from '../db/database.ts';
+import type { WorkingDayCalendar } from '../modules/calendar/calendar.ts';
+import type { CredentialCache } from '../modules/auth/credential-cache.ts';
+
+/** Long-lived collaborators shared by every action; built once in `createServices`. */
+export interface Services {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  calendar: WorkingDayCalendar;
+  credentials: CredentialCache;
+}

@@ -1,0 +1,126 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row types of every table, as Kysely sees them. Timestamps are ISO-8601 UTC strings and booleans are
+ * 0/1 integers on both engines, so that one query returns the same values on SQLite and PostgreSQL.
+ */
+export interface RegionTable {
+  code: string;
+  name: string;
+  level: 'province' | 'city' | 'county';
+  parent_code: string | null;
+  /** `/990000/990100/`: ancestors first, so a subtree is one prefix match. */
+  path: string;
+  share_reply_days: number;
+  open_reply_days: number;
+  catalog_update_days: number;
+  /** JSON object {unconditional, conditional, none} of the region's display names. */
+  share_class_names: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type OrgKind = 'authority' | 'department' | 'utility' | 'public_org';
+
+export interface OrgTable {
+  id: string;
+  code: string;
+  name: string;
+  kind: OrgKind;
+  region_code: string;
+  credit_code: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type Role = 'authority_admin' | 'reviewer' | 'dept_admin' | 'dept_operator' | 'auditor';
+
+export interface MembershipTable {
+  user_id: string;
+  org_id: string;
+  role: Role;
+  created_at: string;
+}
+
+export interface SessionTable {
+  /** HMAC-SHA256 of the cookie token under the session secret; the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  org_id: string;
+  name: string;
+  /** First characters of the secret, shown in lists so people can tell tokens apart. */
+  prefix: string;
+  secret_hash: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  revoke_reason: string | null;
+  last_used_at: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  occurred_at: string;
+  request_id: string;
+  actor_type: 'user' | 'token' | 'system' | 'anonymous';
+  actor_id: string | null;
+  actor_name: string;
+  org_id: string | null;
+  action: string;
+  target: string | null;
+  outcome: 'success' | 'denied' | 'failed';
+  /** JSON: the action's input with secrets removed, and an error code for failures. */
+  details: string;
+}
+
+export interface LoginFailureTable {
+  id: Generated<number>;
+  throttle_key: string;
+  attempted_at: string;
+}
+
+export interface CalendarOverrideTable {
+  /** '' for the national calendar, else a region whose local holidays differ (and its sub-regions). */
+  region_code: string;
+  date: string;
+  working: number;
+  name: string;
+  created_at: string;
+}
+
+export interface CalendarYearTable {
+  year: number;
+  note: string;
+  created_at: string;
+}
+
+export interface Database {
+  regions: RegionTable;
+  orgs: OrgTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  audit_events: AuditEventTable;
+  login_failures: LoginFailureTable;
+  calendar_overrides: CalendarOverrideTable;
+  calendar_years: CalendarYearTable;
+}

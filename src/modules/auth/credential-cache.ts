@@ -1,0 +1,154 @@
+import { createHash, createHmac } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Actor, Membership } from '../../core/actor.ts';
+import type { Db } from '../../db/database.ts';
+
+interface CacheEntry<T> {
+  value: T;
+  expiresAt: number;
+}
+
+const CACHE_TTL_MS = 5_000;
+const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+
+/**
+ * Resolves cookies and API tokens to actors. Lookups are cached for a few seconds so that an
+ * authenticated request costs no database round trip on the hot path (the issue-2 benchmark); changes
+ * made in this process (logout, revoke, disable) evict at once, other processes within CACHE_TTL_MS.
+ *
+ * Credential resolution is the one read of the database outside an action: an action needs an actor
+ * before it can run (docs/ARCHITECTURE.md, invariants).
+ */
+export class CredentialCache {
+  private readonly sessions = new Map<string, CacheEntry<Actor | null>>();
+  private readonly tokens = new Map<string, CacheEntry<Actor | null>>();
+  private readonly lastUsedWritten = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly sessionSecret: string,
+    private readonly logger: Logger,
+  ) {}
+
+  sessionHash(cookieToken: string): string {
+    return createHmac('sha256', this.sessionSecret).update(cookieToken).digest('hex');
+  }
+
+  static tokenHash(secret: string): string {
+    return createHash('sha256').update(secret).digest('hex');
+  }
+
+  async actorForSession(cookieToken: string, now = Date.now()): Promise<Actor | null> {
+    const tokenHash = this.sessionHash(cookieToken);
+    const cached = this.sessions.get(tokenHash);
+    if (cached && cached.expiresAt > now) return cached.value;
+    const session = await this.db.kysely
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select(['sessions.user_id', 'sessions.csrf_token', 'sessions.expires_at', 'users.disabled'])
+      .where('sessions.token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    let actor: Actor | null = null;
+    if (session && session.disabled === 0 && session.expires_at > new Date(now).toISOString()) {
+      const user = await loadUserActor(this.db, session.user_id);
+      if (user?.type === 'user') actor = { ...user, session: { tokenHash, csrfToken: session.csrf_token } };
+    }
+    this.remember(this.sessions, tokenHash, actor, now);
+    return actor;
+  }
+
+  async actorForApiToken(secret: string, now = Date.now()): Promise<Actor | null> {
+    const secretHash = CredentialCache.tokenHash(secret);
+    const cached = this.tokens.get(secretHash);
+    let actor: Actor | null;
+    if (cached && cached.expiresAt > now) {
+      actor = cached.value;
+    } else {
+      const nowIso = new Date(now).toISOString();
+      const row = await this.db.kysely
+        .selectFrom('api_tokens')
+        .innerJoin('orgs', 'orgs.id', 'api_tokens.org_id')
+        .innerJoin('regions', 'regions.code', 'orgs.region_code')
+        .select([
+          'api_tokens.id',
+          'api_tokens.name',
+          'api_tokens.expires_at',
+          'api_tokens.revoked_at',
+          'orgs.id as org_id',
+          'orgs.code as org_code',
+          'regions.path as region_path',
+        ])
+        .where('api_tokens.secret_hash', '=', secretHash)
+        .executeTakeFirst();
+      actor =
+        row && row.revoked_at === null && (row.expires_at === null || row.expires_at > nowIso)
+          ? { type: 'token', id: row.id, name: row.name, orgId: row.org_id, orgCode: row.org_code, regionPath: row.region_path }
+          : null;
+      this.remember(this.tokens, secretHash, actor, now);
+    }
+    if (actor?.type === 'token') this.touchToken(actor.id, now);
+    return actor;
+  }
+
+  /** Records a token's last use at most once a minute, off the request path. */
+  private touchToken(tokenId: string, now: number): void {
+    const last = this.lastUsedWritten.get(tokenId) ?? 0;
+    if (now - last < LAST_USED_WRITE_INTERVAL_MS) return;
+    this.lastUsedWritten.set(tokenId, now);
+    this.db.kysely
+      .updateTable('api_tokens')
+      .set({ last_used_at: new Date(now).toISOString() })
+      .where('id', '=', tokenId)
+      .execute()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'could not record token use'));
+  }
+
+  forgetSession(tokenHash: string): void {
+    this.sessions.delete(tokenHash);
+  }
+
+  forgetUser(userId: string): void {
+    for (const [key, entry] of this.sessions) {
+      if (entry.value?.type === 'user' && entry.value.id === userId) this.sessions.delete(key);
+    }
+  }
+
+  forgetToken(tokenId: string): void {
+    for (const [key, entry] of this.tokens) {
+      if (entry.value?.type === 'token' && entry.value.id === tokenId) this.tokens.delete(key);
+    }
+  }
+
+  private remember(map: Map<string, CacheEntry<Actor | null>>, key: string, value: Actor | null, now: number): void {
+    if (map.size > 10_000) map.clear(); // bound memory under a flood of random credentials
+    map.set(key, { value, expiresAt: now + CACHE_TTL_MS });
+  }
+}
+
+/** The user actor with memberships, or null for an unknown or disabled user. */
+export async function loadUserActor(db: Db, userId: string): Promise<Actor | null> {
+  const user = await db.kysely
+    .selectFrom('users')
+    .select(['id', 'username', 'display_name', 'disabled'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user || user.disabled !== 0) return null;
+  const rows = await db.kysely
+    .selectFrom('memberships')
+    .innerJoin('orgs', 'orgs.id', 'memberships.org_id')
+    .innerJoin('regions', 'regions.code', 'orgs.region_code')
+    .select([
+      'orgs.id as orgId',
+      'orgs.code as orgCode',
+      'orgs.name as orgName',
+      'orgs.kind as orgKind',
+      'orgs.region_code as regionCode',
+      'regions.path as regionPath',
+      'memberships.role as role',
+    ])
+    .where('memberships.user_id', '=', userId)
+    .orderBy('orgs.code')
+    .execute();
+  const memberships: Membership[] = rows;
+  return { type: 'user', id: user.id, username: user.username, displayName: user.display_name, memberships };
+}

@@ -1,0 +1,38 @@
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/env.ts';
+import type { Services } from './core/services.ts';
+import { openDatabase, type OpenOptions } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { CredentialCache } from './modules/auth/credential-cache.ts';
+import { WorkingDayCalendar } from './modules/calendar/calendar.ts';
+
+export interface Platform {
+  services: Services;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, applies pending migrations (issue 2: migrations run at start) and wires the
+ * shared services. The HTTP server, the CLI and tests all start from here.
+ */
+export async function createPlatform(
+  config: Config,
+  options: { logger?: Logger; migrate?: boolean; db?: OpenOptions } = {},
+): Promise<Platform> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const db = await openDatabase(config.databaseUrl, options.db);
+  try {
+    if (options.migrate !== false) await migrateToLatest(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const services: Services = {
+    db,
+    config,
+    logger,
+    calendar: new WorkingDayCalendar(db),
+    credentials: new CredentialCache(db, config.sessionSecret, logger),
+  };
+  return { services, close: () => db.close() };
+}
