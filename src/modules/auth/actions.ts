@@ -97,7 +97,7 @@ const login = defineAction({
     const passwordOk = await verifyPassword(user?.password_hash, input.password);
     // One answer for unknown user, wrong password and disabled account: no user enumeration.
     if (!user || !passwordOk || user.disabled !== 0) throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
-    const actor = await loadUserActor(ctx.services.db, user.id);
+    const actor = await loadUserActor(ctx.db, user.id);
     if (!actor) throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
     const sessionToken = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');

@@ -1,7 +1,9 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Actor, Membership } from '../../core/actor.ts';
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
 
 interface CacheEntry<T> {
   value: T;
@@ -50,7 +52,7 @@ export class CredentialCache {
       .executeTakeFirst();
     let actor: Actor | null = null;
     if (session && session.disabled === 0 && session.expires_at > new Date(now).toISOString()) {
-      const user = await loadUserActor(this.db, session.user_id);
+      const user = await loadUserActor(this.db.kysely, session.user_id);
       if (user?.type === 'user') actor = { ...user, session: { tokenHash, csrfToken: session.csrf_token } };
     }
     this.remember(this.sessions, tokenHash, actor, now);
@@ -126,14 +128,14 @@ export class CredentialCache {
 }
 
 /** The user actor with memberships, or null for an unknown or disabled user. */
-export async function loadUserActor(db: Db, userId: string): Promise<Actor | null> {
-  const user = await db.kysely
+export async function loadUserActor(db: Kysely<Database>, userId: string): Promise<Actor | null> {
+  const user = await db
     .selectFrom('users')
     .select(['id', 'username', 'display_name', 'disabled'])
     .where('id', '=', userId)
     .executeTakeFirst();
   if (!user || user.disabled !== 0) return null;
-  const rows = await db.kysely
+  const rows = await db
     .selectFrom('memberships')
     .innerJoin('orgs', 'orgs.id', 'memberships.org_id')
     .innerJoin('regions', 'regions.code', 'orgs.region_code')
