@@ -19,8 +19,12 @@ if (files.length === 0) {
   console.error(`no test files under ${roots.join(', ')}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
-  env: { ...process.env, GOVDX_LOG_LEVEL: process.env.GOVDX_LOG_LEVEL ?? 'silent' },
-});
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, GOVDX_LOG_LEVEL: process.env.GOVDX_LOG_LEVEL ?? 'silent' },
+  },
+);
 process.exit(result.status ?? 1);

@@ -9,11 +9,16 @@ describe('action registry coding standards', () => {
     for (const action of ACTIONS) {
       if (typeof action.policy !== 'function') problems.push(`${action.name}: no policy`);
       if (typeof action.handler !== 'function') problems.push(`${action.name}: no handler`);
-      if (!action.description || action.description.length < 10) problems.push(`${action.name}: no description`);
-      if (!action.output || typeof action.output !== 'object') problems.push(`${action.name}: no output schema`);
-      if (action.input?.type !== 'object') problems.push(`${action.name}: input schema is not an object`);
-      if (action.input?.additionalProperties !== false) problems.push(`${action.name}: input accepts unknown fields`);
-      if (!/^[a-z]+(\.[a-zA-Z]+)+$/.test(action.name)) problems.push(`${action.name}: name is not noun.verb`);
+      if (!action.description || action.description.length < 10)
+        problems.push(`${action.name}: no description`);
+      if (!action.output || typeof action.output !== 'object')
+        problems.push(`${action.name}: no output schema`);
+      if (action.input?.type !== 'object')
+        problems.push(`${action.name}: input schema is not an object`);
+      if (action.input?.additionalProperties !== false)
+        problems.push(`${action.name}: input accepts unknown fields`);
+      if (!/^[a-z]+(\.[a-zA-Z]+)+$/.test(action.name))
+        problems.push(`${action.name}: name is not noun.verb`);
     }
     assert.deepEqual(problems, []);
   });
@@ -28,7 +33,11 @@ describe('action registry coding standards', () => {
   it('reading actions use GET and writing actions do not', () => {
     for (const action of ACTIONS) {
       if (!action.http) continue;
-      assert.equal(action.http.method === 'GET', !action.mutating, `${action.name} ${action.http.method}`);
+      assert.equal(
+        action.http.method === 'GET',
+        !action.mutating,
+        `${action.name} ${action.http.method}`,
+      );
     }
   });
 });

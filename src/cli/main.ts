@@ -61,7 +61,9 @@ program
     const { services } = platform;
     if ((options.demo || cfg.demo) && (await isDatabaseEmpty(services))) {
       await loadDemo(services);
-      process.stdout.write(`\n示范市 demo jurisdiction loaded / 已加载示范数据.\n${describeDemoLogins()}\n\n`);
+      process.stdout.write(
+        `\n示范市 demo jurisdiction loaded / 已加载示范数据.\n${describeDemoLogins()}\n\n`,
+      );
     }
     const app = await buildServer(services);
     const shutdown = async (signal: string) => {
@@ -86,7 +88,8 @@ program
     try {
       const results = await migrateToLatest(db);
       if (results.length === 0) process.stdout.write('database is up to date\n');
-      for (const result of results) process.stdout.write(`${result.status}: ${result.migrationName}\n`);
+      for (const result of results)
+        process.stdout.write(`${result.status}: ${result.migrationName}\n`);
     } finally {
       await db.close();
     }
@@ -111,17 +114,24 @@ user
   .requiredOption('--username <u>', 'username')
   .requiredOption('--password <p>', 'password (at least 10 characters)')
   .option('--display-name <name>', 'display name')
-  .action((options: { org: string; role: string; username: string; password: string; displayName?: string }) =>
-    withPlatform(async (platform) => {
-      const created = (await run(platform, 'user.create', {
-        orgCode: options.org,
-        role: options.role,
-        username: options.username,
-        password: options.password,
-        ...(options.displayName ? { displayName: options.displayName } : {}),
-      })) as { id: string; username: string };
-      process.stdout.write(`created user ${created.username} (${created.id})\n`);
-    }),
+  .action(
+    (options: {
+      org: string;
+      role: string;
+      username: string;
+      password: string;
+      displayName?: string;
+    }) =>
+      withPlatform(async (platform) => {
+        const created = (await run(platform, 'user.create', {
+          orgCode: options.org,
+          role: options.role,
+          username: options.username,
+          password: options.password,
+          ...(options.displayName ? { displayName: options.displayName } : {}),
+        })) as { id: string; username: string };
+        process.stdout.write(`created user ${created.username} (${created.id})\n`);
+      }),
   );
 
 const token = program.command('token').description('manage API tokens of department systems');
@@ -138,7 +148,9 @@ token
         name: options.name,
         ...(options.expires ? { expiresAt: options.expires } : {}),
       })) as { token: { id: string }; secret: string };
-      process.stderr.write(`token ${created.token.id} created; store the secret now, it is not shown again:\n`);
+      process.stderr.write(
+        `token ${created.token.id} created; store the secret now, it is not shown again:\n`,
+      );
       process.stdout.write(`${created.secret}\n`);
     }),
   );
@@ -162,8 +174,18 @@ org
   .option('--region <code>', 'only this region and below')
   .action((options: { json?: boolean; region?: string }) =>
     withPlatform(async (platform) => {
-      const { items } = (await run(platform, 'org.list', options.region ? { regionCode: options.region } : {})) as {
-        items: { code: string; name: string; kind: string; regionCode: string; creditCode: string | null }[];
+      const { items } = (await run(
+        platform,
+        'org.list',
+        options.region ? { regionCode: options.region } : {},
+      )) as {
+        items: {
+          code: string;
+          name: string;
+          kind: string;
+          regionCode: string;
+          creditCode: string | null;
+        }[];
       };
       if (options.json) return printJson(items);
       for (const item of items) {
@@ -182,7 +204,10 @@ configCommand
     const cfg = loadConfig(process.env, { persistSecret: false });
     for (const variable of CONFIG_VARIABLES) {
       const value = process.env[variable.name];
-      const shown = variable.name.includes('SECRET') && value ? '(set)' : (value ?? `(default ${variable.default})`);
+      const shown =
+        variable.name.includes('SECRET') && value
+          ? '(set)'
+          : (value ?? `(default ${variable.default})`);
       process.stdout.write(`${variable.name.padEnd(26)} ${shown}\n`);
     }
     const db = await openDatabase(cfg.databaseUrl);
@@ -218,20 +243,26 @@ calendar
 
 program
   .command('action')
-  .description('run any action by name with JSON input, as the platform operator (see `govdx action --list`)')
+  .description(
+    'run any action by name with JSON input, as the platform operator (see `govdx action --list`)',
+  )
   .argument('[name]', 'action name, e.g. region.update')
   .argument('[input]', 'JSON input', '{}')
   .option('--list', 'list every action with its description')
   .action((name: string | undefined, input: string, options: { list?: boolean }) => {
     if (options.list || !name) {
-      for (const action of ACTIONS) process.stdout.write(`${action.name.padEnd(26)} ${action.description}\n`);
+      for (const action of ACTIONS)
+        process.stdout.write(`${action.name.padEnd(26)} ${action.description}\n`);
       return;
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(input);
     } catch {
-      throw new AppError('BAD_REQUEST', { zh: '输入不是合法的 JSON', en: 'input is not valid JSON' });
+      throw new AppError('BAD_REQUEST', {
+        zh: '输入不是合法的 JSON',
+        en: 'input is not valid JSON',
+      });
     }
     return withPlatform(async (platform) => printJson(await run(platform, name, parsed)));
   });

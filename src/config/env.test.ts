@@ -12,7 +12,10 @@ describe('configuration', () => {
     assert.equal(config.port, 8080);
     assert.equal(config.databaseUrl, `sqlite:${path.join(dir, 'govdx.db')}`);
     assert.ok(config.sessionSecret.length >= 32);
-    assert.equal(readFileSync(path.join(dir, 'session-secret'), 'utf8').trim(), config.sessionSecret);
+    assert.equal(
+      readFileSync(path.join(dir, 'session-secret'), 'utf8').trim(),
+      config.sessionSecret,
+    );
     assert.equal(loadConfig({ GOVDX_DATA_DIR: dir }).sessionSecret, config.sessionSecret);
   });
 

@@ -39,18 +39,54 @@ export interface ConfigVariable {
 
 /** Documentation table used by `govdx config check` and README generation. */
 export const CONFIG_VARIABLES: ConfigVariable[] = [
-  { name: 'GOVDX_DATABASE_URL', description: 'sqlite:<file> or postgres://user@host:port/db', default: 'sqlite:<GOVDX_DATA_DIR>/govdx.db' },
+  {
+    name: 'GOVDX_DATABASE_URL',
+    description: 'sqlite:<file> or postgres://user@host:port/db',
+    default: 'sqlite:<GOVDX_DATA_DIR>/govdx.db',
+  },
   { name: 'GOVDX_PORT', description: 'HTTP port', default: '8080' },
   { name: 'GOVDX_HOST', description: 'listen address', default: '127.0.0.1' },
-  { name: 'GOVDX_DATA_DIR', description: 'data directory (SQLite file, generated secrets)', default: './data' },
-  { name: 'GOVDX_LOG_LEVEL', description: 'fatal|error|warn|info|debug|trace|silent', default: 'info' },
-  { name: 'GOVDX_SESSION_SECRET', description: 'session HMAC key, >= 32 chars; generated into <data dir>/session-secret if unset', default: '(generated)' },
-  { name: 'GOVDX_DEMO', description: '1 loads the demo jurisdiction into an empty database', default: '0' },
-  { name: 'GOVDX_COOKIE_SECURE', description: '1 marks the session cookie Secure (use behind HTTPS)', default: '0' },
-  { name: 'GOVDX_CORS_ORIGINS', description: 'comma-separated allowed origins; empty disables CORS', default: '' },
-  { name: 'GOVDX_BODY_LIMIT', description: 'largest JSON request body in bytes', default: '1048576' },
+  {
+    name: 'GOVDX_DATA_DIR',
+    description: 'data directory (SQLite file, generated secrets)',
+    default: './data',
+  },
+  {
+    name: 'GOVDX_LOG_LEVEL',
+    description: 'fatal|error|warn|info|debug|trace|silent',
+    default: 'info',
+  },
+  {
+    name: 'GOVDX_SESSION_SECRET',
+    description: 'session HMAC key, >= 32 chars; generated into <data dir>/session-secret if unset',
+    default: '(generated)',
+  },
+  {
+    name: 'GOVDX_DEMO',
+    description: '1 loads the demo jurisdiction into an empty database',
+    default: '0',
+  },
+  {
+    name: 'GOVDX_COOKIE_SECURE',
+    description: '1 marks the session cookie Secure (use behind HTTPS)',
+    default: '0',
+  },
+  {
+    name: 'GOVDX_CORS_ORIGINS',
+    description: 'comma-separated allowed origins; empty disables CORS',
+    default: '',
+  },
+  {
+    name: 'GOVDX_BODY_LIMIT',
+    description: 'largest JSON request body in bytes',
+    default: '1048576',
+  },
   { name: 'GOVDX_RATE_LIMIT', description: 'API requests per minute per client', default: '6000' },
-  { name: 'GOVDX_LOGIN_MAX_ATTEMPTS', description: 'failed logins per user and address per 15 min', default: '5' },
+  {
+    name: 'GOVDX_LOGIN_MAX_ATTEMPTS',
+    description: 'failed logins per user and address per 15 min',
+    default: '5',
+  },
 ];
 
 export class ConfigError extends Error {
@@ -114,7 +150,8 @@ export function loadConfig(
     .map((origin) => origin.trim())
     .filter(Boolean);
   for (const origin of corsOrigins) {
-    if (!/^https?:\/\/[^/]+$/.test(origin)) problems.push(`GOVDX_CORS_ORIGINS entry "${origin}" is not an origin`);
+    if (!/^https?:\/\/[^/]+$/.test(origin))
+      problems.push(`GOVDX_CORS_ORIGINS entry "${origin}" is not an origin`);
   }
   const config: Config = {
     databaseUrl,

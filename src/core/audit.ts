@@ -34,7 +34,10 @@ export function redact(value: unknown): unknown {
  * The single append point of the audit log (R6.2, R5.9). Callers pass the transaction of the change
  * being recorded, so the event commits or rolls back with it. The ledger (issue 6) hooks in here.
  */
-export async function appendAuditEvent(db: Kysely<Database>, event: AuditEventInput): Promise<void> {
+export async function appendAuditEvent(
+  db: Kysely<Database>,
+  event: AuditEventInput,
+): Promise<void> {
   await db
     .insertInto('audit_events')
     .values({

@@ -76,7 +76,8 @@ export function hasRole(actor: Actor, ...roles: Role[]): boolean {
  */
 export function authorityOver(actor: Actor, regionPath: string, ...roles: Role[]): boolean {
   return memberships(actor).some(
-    (m) => m.orgKind === 'authority' && roles.includes(m.role) && regionPath.startsWith(m.regionPath),
+    (m) =>
+      m.orgKind === 'authority' && roles.includes(m.role) && regionPath.startsWith(m.regionPath),
   );
 }
 

@@ -20,7 +20,12 @@ export interface RunOptions {
 }
 
 // The same Ajv options Fastify uses, so the CLI accepts exactly what HTTP accepts.
-const ajv = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: true });
+const ajv = new Ajv({
+  coerceTypes: 'array',
+  useDefaults: true,
+  removeAdditional: false,
+  allErrors: true,
+});
 (addFormats as unknown as (ajv: Ajv) => void)(ajv);
 const validators = new WeakMap<object, ValidateFunction>();
 
@@ -37,7 +42,8 @@ function validatorFor(schema: object): ValidateFunction {
 export function validateActionInput(action: AnyAction, input: unknown): Record<string, unknown> {
   const copy = structuredClone(input ?? {}) as Record<string, unknown>;
   const validate = validatorFor(action.input);
-  if (!validate(copy)) throw new AppError('VALIDATION', undefined, fieldErrorsFromSchema(validate.errors ?? []));
+  if (!validate(copy))
+    throw new AppError('VALIDATION', undefined, fieldErrorsFromSchema(validate.errors ?? []));
   return copy;
 }
 
@@ -55,7 +61,10 @@ export async function runAction(
   rawInput: unknown,
   options: RunOptions,
 ): Promise<unknown> {
-  const input = options.validateInput === false ? (rawInput as Record<string, unknown>) : validateActionInput(action, rawInput);
+  const input =
+    options.validateInput === false
+      ? (rawInput as Record<string, unknown>)
+      : validateActionInput(action, rawInput);
   const ctx: ActionContext = {
     db: services.db.kysely,
     actor: options.actor,
@@ -98,7 +107,9 @@ export async function runAction(
   if (options.validateOutput) {
     const validate = validatorFor(action.output);
     if (!validate(structuredClone(output))) {
-      throw new Error(`${action.name} returned output outside its schema: ${ajv.errorsText(validate.errors)}`);
+      throw new Error(
+        `${action.name} returned output outside its schema: ${ajv.errorsText(validate.errors)}`,
+      );
     }
   }
   return output;
@@ -109,7 +120,12 @@ export async function runAction(
  * rollback. Anonymous failures are not recorded here, so that unauthenticated traffic cannot fill the
  * log; login records its own failures.
  */
-async function recordFailure(ctx: ActionContext, action: AnyAction, input: unknown, error: unknown): Promise<void> {
+async function recordFailure(
+  ctx: ActionContext,
+  action: AnyAction,
+  input: unknown,
+  error: unknown,
+): Promise<void> {
   if (ctx.actor.type === 'anonymous') return;
   const code = error instanceof AppError ? error.code : 'INTERNAL';
   try {

@@ -2,7 +2,9 @@ import type { ErrorObject } from 'ajv';
 import { text, type LocalizedText } from './errors.ts';
 
 /** Turns JSON Schema (Ajv) errors into per-field messages in both languages. */
-export function fieldErrorsFromSchema(errors: readonly ErrorObject[]): Record<string, LocalizedText> {
+export function fieldErrorsFromSchema(
+  errors: readonly ErrorObject[],
+): Record<string, LocalizedText> {
   const fields: Record<string, LocalizedText> = {};
   for (const error of errors) {
     const params = error.params as Record<string, unknown>;
@@ -25,9 +27,15 @@ function describe(error: ErrorObject, params: Record<string, unknown>): Localize
     case 'type':
       return text(`类型应为 ${String(params.type)}`, `must be ${String(params.type)}`);
     case 'minLength':
-      return text(`至少 ${String(params.limit)} 个字符`, `must have at least ${String(params.limit)} characters`);
+      return text(
+        `至少 ${String(params.limit)} 个字符`,
+        `must have at least ${String(params.limit)} characters`,
+      );
     case 'maxLength':
-      return text(`最多 ${String(params.limit)} 个字符`, `must have at most ${String(params.limit)} characters`);
+      return text(
+        `最多 ${String(params.limit)} 个字符`,
+        `must have at most ${String(params.limit)} characters`,
+      );
     case 'minimum':
       return text(`不能小于 ${String(params.limit)}`, `must be >= ${String(params.limit)}`);
     case 'maximum':
@@ -42,6 +50,9 @@ function describe(error: ErrorObject, params: Record<string, unknown>): Localize
     case 'format':
       return text(`格式应为 ${String(params.format)}`, `must be a valid ${String(params.format)}`);
     default:
-      return text(`不符合要求（${error.message ?? error.keyword}）`, error.message ?? error.keyword);
+      return text(
+        `不符合要求（${error.message ?? error.keyword}）`,
+        error.message ?? error.keyword,
+      );
   }
 }

@@ -7,7 +7,10 @@ export const DateString = Type.String({
   description: 'calendar date YYYY-MM-DD',
 });
 /** GB/T 2260 administrative division code (6 digits). */
-export const RegionCode = Type.String({ pattern: '^\\d{6}$', description: 'GB/T 2260 region code' });
+export const RegionCode = Type.String({
+  pattern: '^\\d{6}$',
+  description: 'GB/T 2260 region code',
+});
 export const OrgCode = Type.String({
   pattern: '^[A-Za-z0-9_-]{2,64}$',
   description: 'organisation code (letters, digits, _ and -)',

@@ -37,8 +37,7 @@ export function dialectFor(engine: Engine): DialectInfo {
   return {
     engine,
     autoIncrementType: 'bigint',
-    addAutoIncrementId: (table) =>
-      table.addColumn('id', 'bigserial', (col) => col.primaryKey()),
+    addAutoIncrementId: (table) => table.addColumn('id', 'bigserial', (col) => col.primaryKey()),
     likeOperator: 'ilike',
     ping: async (db) => {
       await sql`select 1`.execute(db);

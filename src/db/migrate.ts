@@ -4,7 +4,7 @@ import { MIGRATIONS } from './migrations/index.ts';
 
 function migratorFor(db: Db): Migrator {
   return new Migrator({
-    db: db.kysely as unknown as Kysely<unknown>,
+    db: db.kysely,
     provider: {
       getMigrations: () =>
         Promise.resolve(
@@ -24,9 +24,12 @@ export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
   const { error, results } = await migratorFor(db).migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-    throw new Error(`migration ${failed ?? '(unknown)'} failed: ${String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `migration ${failed ?? '(unknown)'} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   return results ?? [];
 }

@@ -11,7 +11,10 @@ const SESSION_COOKIE = 'govdx_session';
  * Transport-specific presentation of a few actions' results (cookies), kept out of the actions so
  * that the CLI and jobs see the same action without HTTP concerns.
  */
-const PRESENTERS: Record<string, { schema?: TObject; present: (output: never, reply: FastifyReply, services: Services) => unknown }> = {
+const PRESENTERS: Record<
+  string,
+  { schema?: TObject; present: (output: never, reply: FastifyReply, services: Services) => unknown }
+> = {
   'auth.login': {
     schema: Me,
     present: (output: { me: unknown; sessionToken: string }, reply, services) => {
@@ -38,7 +41,11 @@ function pathParams(path: string): string[] {
 }
 
 /** One Fastify route per action with an `http` binding; request and response schemas from the action. */
-export function registerActionRoutes(app: FastifyInstance, services: Services, actions: readonly AnyAction[]): void {
+export function registerActionRoutes(
+  app: FastifyInstance,
+  services: Services,
+  actions: readonly AnyAction[],
+): void {
   for (const action of actions) {
     if (!action.http) continue;
     const { method, path } = action.http;
@@ -56,7 +63,9 @@ export function registerActionRoutes(app: FastifyInstance, services: Services, a
         summary: action.name,
         description: action.description,
         tags: [action.tag],
-        ...(params.length ? { params: Type.Pick(action.input, params, { additionalProperties: false }) } : {}),
+        ...(params.length
+          ? { params: Type.Pick(action.input, params, { additionalProperties: false }) }
+          : {}),
         ...(hasRest ? (carriesBody ? { body: rest } : { querystring: rest }) : {}),
         response: { [status]: presenter?.schema ?? action.output },
       },

@@ -16,7 +16,10 @@ for (const engine of ENGINES) {
     });
     after(() => t.close());
 
-    const countAudit = async (action: string, outcome = 'success') =>
+    const countAudit = async (
+      action: string,
+      outcome: 'success' | 'failed' | 'denied' = 'success',
+    ) =>
       Number(
         (
           await t.platform.services.db.kysely
@@ -60,12 +63,21 @@ for (const engine of ENGINES) {
       const admin = await login(t.app, 'admin');
       const me = await admin.request('GET', '/api/v1/auth/me');
       assert.equal(me.statusCode, 200);
-      const body = me.json<{ user: { username: string }; memberships: { orgCode: string; role: string }[]; abilities: string[] }>();
+      const body = me.json<{
+        user: { username: string };
+        memberships: { orgCode: string; role: string }[];
+        abilities: string[];
+      }>();
       assert.equal(body.user.username, 'admin');
-      assert.deepEqual(body.memberships.map((m) => [m.orgCode, m.role]), [['DSJ', 'authority_admin']]);
+      assert.deepEqual(
+        body.memberships.map((m) => [m.orgCode, m.role]),
+        [['DSJ', 'authority_admin']],
+      );
       assert.ok(body.abilities.includes('region.manage'));
       const operator = await login(t.app, 'gaj_operator');
-      const operatorMe = (await operator.request('GET', '/api/v1/auth/me')).json<{ abilities: string[] }>();
+      const operatorMe = (await operator.request('GET', '/api/v1/auth/me')).json<{
+        abilities: string[];
+      }>();
       assert.deepEqual(operatorMe.abilities, ['org.read']);
       assert.equal((await admin.request('POST', '/api/v1/auth/logout')).statusCode, 200);
       const afterLogout = await admin.request('GET', '/api/v1/auth/me');
@@ -75,13 +87,21 @@ for (const engine of ENGINES) {
 
     it('answers wrong credentials with one message, then throttles with 429', async () => {
       const attempt = (username: string, password: string) =>
-        t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password }, remoteAddress: '10.0.0.9' });
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { username, password },
+          remoteAddress: '10.0.0.9',
+        });
       const unknownUser = await attempt('nobody', 'whatever-password');
       const wrongPassword = await attempt('reviewer', 'wrong-password!');
       assert.equal(unknownUser.statusCode, 401);
       assert.equal(wrongPassword.statusCode, 401);
       // No user enumeration: the same code and message whichever part was wrong.
-      assert.equal(unknownUser.json<ErrorBody>().error.message, wrongPassword.json<ErrorBody>().error.message);
+      assert.equal(
+        unknownUser.json<ErrorBody>().error.message,
+        wrongPassword.json<ErrorBody>().error.message,
+      );
       assert.equal(wrongPassword.json<ErrorBody>().error.message, '用户名或密码错误');
       await attempt('reviewer', 'wrong-password!');
       await attempt('reviewer', 'wrong-password!');
@@ -96,23 +116,47 @@ for (const engine of ENGINES) {
       const malformed = await t.app.inject({
         method: 'POST',
         url: '/api/v1/orgs',
-        headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken, 'content-type': 'application/json' },
+        headers: {
+          cookie: admin.cookie,
+          'x-csrf-token': admin.csrfToken,
+          'content-type': 'application/json',
+        },
         payload: '{"code": "X",',
       });
       assert.equal(malformed.statusCode, 400);
       assert.equal(malformed.json<ErrorBody>().error.code, 'BAD_REQUEST');
-      const unknown = await admin.request('POST', '/api/v1/orgs', { code: 'NEW1', name: 'x', kind: 'department', regionCode: '990100', colour: 'red' });
+      const unknown = await admin.request('POST', '/api/v1/orgs', {
+        code: 'NEW1',
+        name: 'x',
+        kind: 'department',
+        regionCode: '990100',
+        colour: 'red',
+      });
       assert.equal(unknown.statusCode, 400);
       const unknownBody = unknown.json<ErrorBody>();
       assert.equal(unknownBody.error.code, 'VALIDATION');
       assert.ok(unknownBody.error.fields?.colour);
-      const illTyped = await admin.request('POST', '/api/v1/orgs', { code: 'NEW1', name: 'x', kind: 'bank', regionCode: '990100' });
+      const illTyped = await admin.request('POST', '/api/v1/orgs', {
+        code: 'NEW1',
+        name: 'x',
+        kind: 'bank',
+        regionCode: '990100',
+      });
       assert.equal(illTyped.json<ErrorBody>().error.code, 'VALIDATION');
       assert.ok(illTyped.json<ErrorBody>().error.fields?.kind);
-      const big = await admin.request('POST', '/api/v1/orgs', { code: 'BIG', name: 'x'.repeat(5000), kind: 'department', regionCode: '990100' });
+      const big = await admin.request('POST', '/api/v1/orgs', {
+        code: 'BIG',
+        name: 'x'.repeat(5000),
+        kind: 'department',
+        regionCode: '990100',
+      });
       assert.equal(big.statusCode, 413);
       assert.equal(big.json<ErrorBody>().error.code, 'PAYLOAD_TOO_LARGE');
-      const english = await t.app.inject({ method: 'GET', url: '/api/v1/orgs', headers: { 'accept-language': 'en-US,en;q=0.9' } });
+      const english = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/orgs',
+        headers: { 'accept-language': 'en-US,en;q=0.9' },
+      });
       assert.equal(english.statusCode, 401);
       assert.equal(english.json<ErrorBody>().error.message, 'Authentication required');
       assert.match(english.json<ErrorBody>().error.requestId, /^[0-9a-f-]{36}$/);
@@ -151,19 +195,33 @@ for (const engine of ENGINES) {
       });
       assert.equal(created.statusCode, 201, created.body);
       assert.equal(await countAudit('org.create'), before + 1);
-      const duplicate = await admin.request('POST', '/api/v1/orgs', { code: 'YJJ', name: '重复', kind: 'department', regionCode: '990100' });
+      const duplicate = await admin.request('POST', '/api/v1/orgs', {
+        code: 'YJJ',
+        name: '重复',
+        kind: 'department',
+        regionCode: '990100',
+      });
       assert.equal(duplicate.statusCode, 409);
       assert.equal(duplicate.json<ErrorBody>().error.code, 'CONFLICT');
       // The failed attempt left no success event, only a failure trace.
       assert.equal(await countAudit('org.create'), before + 1);
       assert.equal(await countAudit('org.create', 'failed'), failedBefore + 1);
-      const renamed = await admin.request('PATCH', '/api/v1/orgs/YJJ', { name: '示范市应急管理局（更名）' });
+      const renamed = await admin.request('PATCH', '/api/v1/orgs/YJJ', {
+        name: '示范市应急管理局（更名）',
+      });
       assert.equal(renamed.json<{ name: string }>().name, '示范市应急管理局（更名）');
-      const list = (await admin.request('GET', '/api/v1/orgs?regionCode=990100&kind=department')).json<{ items: { code: string }[] }>();
+      const list = (
+        await admin.request('GET', '/api/v1/orgs?regionCode=990100&kind=department')
+      ).json<{ items: { code: string }[] }>();
       assert.ok(list.items.length >= 13);
       assert.ok(list.items.some((org) => org.code === 'YJJ'));
       // The city authority cannot create organisations in the province above it (R1.1).
-      const upward = await admin.request('POST', '/api/v1/orgs', { code: 'PROV1', name: '省直单位', kind: 'department', regionCode: '990000' });
+      const upward = await admin.request('POST', '/api/v1/orgs', {
+        code: 'PROV1',
+        name: '省直单位',
+        kind: 'department',
+        regionCode: '990000',
+      });
       assert.equal(upward.statusCode, 403);
       assert.equal(await countAudit('org.create', 'denied'), deniedBefore + 1);
     });
@@ -177,9 +235,14 @@ for (const engine of ENGINES) {
         payload: { name: '被伪造的请求' },
       });
       assert.equal(response.statusCode, 403);
-      const region = await admin.request('PATCH', '/api/v1/regions/990100', { settings: { shareReplyDays: 7 } });
+      const region = await admin.request('PATCH', '/api/v1/regions/990100', {
+        settings: { shareReplyDays: 7 },
+      });
       assert.equal(region.statusCode, 200, region.body);
-      assert.equal(region.json<{ settings: { shareReplyDays: number } }>().settings.shareReplyDays, 7);
+      assert.equal(
+        region.json<{ settings: { shareReplyDays: number } }>().settings.shareReplyDays,
+        7,
+      );
       assert.equal(region.json<{ name: string }>().name, '示范市');
     });
 
@@ -207,42 +270,82 @@ for (const engine of ENGINES) {
         role: 'authority_admin',
       });
       assert.equal(escalate.statusCode, 403);
-      const users = (await deptAdmin.request('GET', '/api/v1/users')).json<{ items: { username: string }[] }>();
-      assert.deepEqual(users.items.map((u) => u.username).sort(), ['gaj_admin', 'gaj_clerk', 'gaj_operator']);
+      const users = (await deptAdmin.request('GET', '/api/v1/users')).json<{
+        items: { username: string }[];
+      }>();
+      assert.deepEqual(users.items.map((u) => u.username).sort(), [
+        'gaj_admin',
+        'gaj_clerk',
+        'gaj_operator',
+      ]);
       const operator = await login(t.app, 'gaj_operator');
       assert.equal((await operator.request('GET', '/api/v1/users')).statusCode, 403);
-      assert.equal((await operator.request('POST', '/api/v1/regions', { code: '990103', name: 'x', level: 'county', parentCode: '990100' })).statusCode, 403);
+      assert.equal(
+        (
+          await operator.request('POST', '/api/v1/regions', {
+            code: '990103',
+            name: 'x',
+            level: 'county',
+            parentCode: '990100',
+          })
+        ).statusCode,
+        403,
+      );
       const clerk = await login(t.app, 'gaj_clerk', 'Clerk-pass-2026');
-      assert.equal((await clerk.request('GET', '/api/v1/auth/me')).json<{ user: { username: string } }>().user.username, 'gaj_clerk');
+      assert.equal(
+        (await clerk.request('GET', '/api/v1/auth/me')).json<{ user: { username: string } }>().user
+          .username,
+        'gaj_clerk',
+      );
     });
 
     it('disabling a user ends the sessions and blocks login', async () => {
       const admin = await login(t.app, 'admin');
       const scjAdmin = await login(t.app, 'scjgj_admin');
-      const users = (await admin.request('GET', '/api/v1/users?orgCode=SCJGJ')).json<{ items: { id: string; username: string }[] }>();
+      const users = (await admin.request('GET', '/api/v1/users?orgCode=SCJGJ')).json<{
+        items: { id: string; username: string }[];
+      }>();
       const target = users.items.find((u) => u.username === 'scjgj_admin');
       assert.ok(target);
-      const disabled = await admin.request('PATCH', `/api/v1/users/${target.id}`, { disabled: true });
+      const disabled = await admin.request('PATCH', `/api/v1/users/${target.id}`, {
+        disabled: true,
+      });
       assert.equal(disabled.json<{ disabled: boolean }>().disabled, true);
       assert.equal((await scjAdmin.request('GET', '/api/v1/auth/me')).statusCode, 401);
-      const relogin = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'scjgj_admin', password: 'Govdx@2026' } });
+      const relogin = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'scjgj_admin', password: 'Govdx@2026' },
+      });
       assert.equal(relogin.statusCode, 401);
     });
 
     it('issues API tokens shown once, authenticates systems with them, and revokes them', async () => {
       const deptAdmin = await login(t.app, 'gaj_admin');
-      const created = await deptAdmin.request('POST', '/api/v1/tokens', { orgCode: 'GAJ', name: '人口库前置机', expiresAt: '2099-12-31' });
+      const created = await deptAdmin.request('POST', '/api/v1/tokens', {
+        orgCode: 'GAJ',
+        name: '人口库前置机',
+        expiresAt: '2099-12-31',
+      });
       assert.equal(created.statusCode, 201, created.body);
-      const { token, secret } = created.json<{ token: { id: string; prefix: string; expiresAt: string }; secret: string }>();
+      const { token, secret } = created.json<{
+        token: { id: string; prefix: string; expiresAt: string };
+        secret: string;
+      }>();
       assert.match(secret, /^gdx_/);
       assert.ok(secret.startsWith(token.prefix));
-      const stored = await t.platform.services.db.kysely.selectFrom('api_tokens').selectAll().where('id', '=', token.id).executeTakeFirstOrThrow();
+      const stored = await t.platform.services.db.kysely
+        .selectFrom('api_tokens')
+        .selectAll()
+        .where('id', '=', token.id)
+        .executeTakeFirstOrThrow();
       assert.notEqual(stored.secret_hash, secret);
       assert.ok(!JSON.stringify(stored).includes(secret));
       const listed = (await deptAdmin.request('GET', '/api/v1/tokens')).body;
       assert.ok(!listed.includes(secret));
 
-      const asSystem = (url: string, bearer = secret) => t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } });
+      const asSystem = (url: string, bearer = secret) =>
+        t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } });
       const org = await asSystem('/api/v1/orgs/GAJ');
       assert.equal(org.statusCode, 200);
       assert.equal(org.json<{ name: string }>().name, '示范市公安局');
@@ -251,20 +354,41 @@ for (const engine of ENGINES) {
       assert.equal((await asSystem('/api/v1/orgs', 'gdx_not-a-real-token')).statusCode, 401);
 
       const foreign = await login(t.app, 'auditor');
-      assert.equal((await foreign.request('POST', `/api/v1/tokens/${token.id}/revoke`, { reason: 'x' })).statusCode, 403);
-      const revoked = await deptAdmin.request('POST', `/api/v1/tokens/${token.id}/revoke`, { reason: '前置机下线' });
+      assert.equal(
+        (await foreign.request('POST', `/api/v1/tokens/${token.id}/revoke`, { reason: 'x' }))
+          .statusCode,
+        403,
+      );
+      const revoked = await deptAdmin.request('POST', `/api/v1/tokens/${token.id}/revoke`, {
+        reason: '前置机下线',
+      });
       assert.equal(revoked.statusCode, 200);
       assert.equal(revoked.json<{ revokeReason: string }>().revokeReason, '前置机下线');
       assert.equal((await asSystem('/api/v1/orgs/GAJ')).statusCode, 401);
-      assert.equal((await deptAdmin.request('POST', '/api/v1/tokens', { orgCode: 'GAJ', name: 'x', expiresAt: '2001-01-01' })).statusCode, 400);
+      assert.equal(
+        (
+          await deptAdmin.request('POST', '/api/v1/tokens', {
+            orgCode: 'GAJ',
+            name: 'x',
+            expiresAt: '2001-01-01',
+          })
+        ).statusCode,
+        400,
+      );
     });
 
     it('computes working-day deadlines over HTTP and refuses uncovered years', async () => {
       const operator = await login(t.app, 'gaj_operator');
-      const ok = await operator.request('GET', '/api/v1/calendar/add-working-days?date=2025-09-26&n=5&region=990100');
+      const ok = await operator.request(
+        'GET',
+        '/api/v1/calendar/add-working-days?date=2025-09-26&n=5&region=990100',
+      );
       assert.equal(ok.statusCode, 200);
       assert.equal(ok.json<{ date: string }>().date, '2025-10-10');
-      const uncovered = await operator.request('GET', '/api/v1/calendar/add-working-days?date=2027-06-01&n=5');
+      const uncovered = await operator.request(
+        'GET',
+        '/api/v1/calendar/add-working-days?date=2027-06-01&n=5',
+      );
       assert.equal(uncovered.statusCode, 400);
       assert.equal(uncovered.json<ErrorBody>().error.code, 'VALIDATION');
       assert.ok(uncovered.json<ErrorBody>().error.fields?.date);
@@ -278,13 +402,27 @@ for (const engine of ENGINES) {
       }>();
       assert.equal(page.items.length, 5);
       assert.ok(page.nextBefore !== null);
-      const next = (await auditor.request('GET', `/api/v1/audit-events?limit=5&before=${page.nextBefore}`)).json<{ items: { id: number }[] }>();
+      const next = (
+        await auditor.request('GET', `/api/v1/audit-events?limit=5&before=${page.nextBefore}`)
+      ).json<{ items: { id: number }[] }>();
       assert.ok(next.items.every((event) => event.id < (page.nextBefore ?? 0)));
       const deptAdmin = await login(t.app, 'gaj_admin');
-      const own = (await deptAdmin.request('GET', '/api/v1/audit-events?limit=500')).json<{ items: { orgCode: string | null }[] }>();
+      const own = (await deptAdmin.request('GET', '/api/v1/audit-events?limit=500')).json<{
+        items: { orgCode: string | null }[];
+      }>();
       assert.ok(own.items.length > 0);
       assert.ok(own.items.every((event) => event.orgCode === 'GAJ' || event.orgCode === null));
-      assert.equal((await auditor.request('POST', '/api/v1/orgs', { code: 'AUD1', name: 'x', kind: 'department', regionCode: '990100' })).statusCode, 403);
+      assert.equal(
+        (
+          await auditor.request('POST', '/api/v1/orgs', {
+            code: 'AUD1',
+            name: 'x',
+            kind: 'department',
+            regionCode: '990100',
+          })
+        ).statusCode,
+        403,
+      );
     });
   });
 }

@@ -1,13 +1,26 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, DEFAULT_MESSAGES, languageOf, type ErrorCode, type LocalizedText } from '../core/errors.ts';
+import {
+  AppError,
+  DEFAULT_MESSAGES,
+  languageOf,
+  type ErrorCode,
+  type LocalizedText,
+} from '../core/errors.ts';
 import { fieldErrorsFromSchema } from '../core/schema-errors.ts';
 
 /** The one place where errors become HTTP responses: `{"error":{code,message,fields,requestId}}`. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const fastifyError = error as Partial<FastifyError> & { validation?: unknown[]; validationContext?: string };
+  const fastifyError = error as Partial<FastifyError> & {
+    validation?: unknown[];
+    validationContext?: string;
+  };
   if (Array.isArray(fastifyError.validation)) {
-    return new AppError('VALIDATION', undefined, fieldErrorsFromSchema(fastifyError.validation as never));
+    return new AppError(
+      'VALIDATION',
+      undefined,
+      fieldErrorsFromSchema(fastifyError.validation as never),
+    );
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -33,7 +46,9 @@ export function toAppError(error: unknown): AppError {
 export function errorBody(
   error: AppError,
   request: FastifyRequest,
-): { error: { code: ErrorCode; message: string; fields?: Record<string, string>; requestId: string } } {
+): {
+  error: { code: ErrorCode; message: string; fields?: Record<string, string>; requestId: string };
+} {
   const language = languageOf(request.headers['accept-language']);
   const pick = (localized: LocalizedText) => localized[language];
   return {
@@ -41,14 +56,22 @@ export function errorBody(
       code: error.code,
       message: pick(error.localized ?? DEFAULT_MESSAGES[error.code]),
       ...(error.fields
-        ? { fields: Object.fromEntries(Object.entries(error.fields).map(([field, message]) => [field, pick(message)])) }
+        ? {
+            fields: Object.fromEntries(
+              Object.entries(error.fields).map(([field, message]) => [field, pick(message)]),
+            ),
+          }
         : {}),
       requestId: request.id,
     },
   };
 }
 
-export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function handleError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   const appError = toAppError(error);
   if (appError.code === 'INTERNAL') {
     // Details go to the log only; the client gets the request id to quote.

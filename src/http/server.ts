@@ -9,7 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ACTIONS } from '../actions.ts';
 import { ANONYMOUS, type Actor } from '../core/actor.ts';
 import { AppError } from '../core/errors.ts';
@@ -40,15 +40,25 @@ export interface ServerOptions {
  * Builds the HTTP server: infrastructure plugins first (security headers, rate limit, cookies,
  * OpenAPI), then authentication, then one route per action (the fastify/demo layout).
  */
-export async function buildServer(services: Services, options: ServerOptions = {}): Promise<FastifyInstance> {
+export async function buildServer(
+  services: Services,
+  options: ServerOptions = {},
+): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
-    loggerInstance: services.logger as FastifyBaseLogger,
+    loggerInstance: services.logger,
     bodyLimit: config.bodyLimit,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     trustProxy: false,
-    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: true } },
+    ajv: {
+      customOptions: {
+        coerceTypes: 'array',
+        useDefaults: true,
+        removeAdditional: false,
+        allErrors: true,
+      },
+    },
   });
   // Fastify forbids object defaults on decorators; the API hook sets it on every request.
   app.decorateRequest('actor', null as never);
@@ -74,7 +84,8 @@ export async function buildServer(services: Services, options: ServerOptions = {
     },
     strictTransportSecurity: config.cookieSecure,
   });
-  if (config.corsOrigins.length > 0) await app.register(cors, { origin: config.corsOrigins, credentials: true });
+  if (config.corsOrigins.length > 0)
+    await app.register(cors, { origin: config.corsOrigins, credentials: true });
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
@@ -94,7 +105,11 @@ export async function buildServer(services: Services, options: ServerOptions = {
       },
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'API token of a department system' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'API token of a department system',
+          },
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
         },
       },
@@ -109,7 +124,8 @@ export async function buildServer(services: Services, options: ServerOptions = {
     try {
       await services.db.dialect.ping(services.db.kysely as never);
       const pending = await pendingMigrations(services.db);
-      if (pending.length > 0) return reply.status(503).send({ status: 'migrations pending', pending });
+      if (pending.length > 0)
+        return reply.status(503).send({ status: 'migrations pending', pending });
       return { status: 'ready', database: services.db.dialect.engine };
     } catch (error) {
       services.logger.warn({ err: error }, 'readiness check failed');
@@ -118,12 +134,15 @@ export async function buildServer(services: Services, options: ServerOptions = {
   });
 
   await app.register(
-    async (api) => {
+    (api, _options, done) => {
       api.addHook('onRequest', async (request) => {
         request.actor = await authenticate(services, request);
       });
       registerActionRoutes(api, services, ACTIONS);
-      api.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody(new AppError('NOT_FOUND'), request)));
+      api.setNotFoundHandler((request, reply) =>
+        reply.status(404).send(errorBody(new AppError('NOT_FOUND'), request)),
+      );
+      done();
     },
     { prefix: API_PREFIX },
   );
@@ -131,7 +150,12 @@ export async function buildServer(services: Services, options: ServerOptions = {
   const consoleDir = options.consoleDir ?? CONSOLE_DIR;
   const consoleBuilt = existsSync(path.join(consoleDir, 'index.html'));
   if (consoleBuilt) {
-    await app.register(fastifyStatic, { root: consoleDir, prefix: '/console/', index: 'index.html', wildcard: false });
+    await app.register(fastifyStatic, {
+      root: consoleDir,
+      prefix: '/console/',
+      index: 'index.html',
+      wildcard: false,
+    });
   }
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console/'));
   app.setNotFoundHandler((request, reply) => {
@@ -141,7 +165,8 @@ export async function buildServer(services: Services, options: ServerOptions = {
     }
     return reply.status(404).send(errorBody(new AppError('NOT_FOUND'), request));
   });
-  return app;
+  // Fastify types the instance by its pino Logger; callers only need the base logger interface.
+  return app as unknown as FastifyInstance;
 }
 
 async function authenticate(services: Services, request: FastifyRequest): Promise<Actor> {
@@ -149,9 +174,15 @@ async function authenticate(services: Services, request: FastifyRequest): Promis
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     const secret = match?.[1];
-    const actor = secret?.startsWith(TOKEN_PREFIX) ? await services.credentials.actorForApiToken(secret) : null;
+    const actor = secret?.startsWith(TOKEN_PREFIX)
+      ? await services.credentials.actorForApiToken(secret)
+      : null;
     // A presented but invalid credential is an error, never a silent fall-back to anonymous.
-    if (!actor) throw new AppError('UNAUTHENTICATED', { zh: 'API 令牌无效、已过期或已吊销', en: 'API token invalid, expired or revoked' });
+    if (!actor)
+      throw new AppError('UNAUTHENTICATED', {
+        zh: 'API 令牌无效、已过期或已吊销',
+        en: 'API token invalid, expired or revoked',
+      });
     return actor;
   }
   const cookieToken = request.cookies[SESSION_COOKIE];
@@ -161,8 +192,15 @@ async function authenticate(services: Services, request: FastifyRequest): Promis
   if (!SAFE_METHODS.has(request.method) && actor.type === 'user' && actor.session) {
     const sent = request.headers['x-csrf-token'];
     const expected = Buffer.from(actor.session.csrfToken);
-    if (typeof sent !== 'string' || sent.length !== expected.length || !timingSafeEqual(Buffer.from(sent), expected)) {
-      throw new AppError('FORBIDDEN', { zh: 'CSRF 校验失败，请刷新页面后重试', en: 'CSRF check failed; reload the page' });
+    if (
+      typeof sent !== 'string' ||
+      sent.length !== expected.length ||
+      !timingSafeEqual(Buffer.from(sent), expected)
+    ) {
+      throw new AppError('FORBIDDEN', {
+        zh: 'CSRF 校验失败，请刷新页面后重试',
+        en: 'CSRF check failed; reload the page',
+      });
     }
   }
   return actor;

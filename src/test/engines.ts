@@ -14,7 +14,8 @@ import { createPlatform, type Platform } from '../platform.ts';
  * schema per platform. In CI a missing server fails the run; elsewhere the PostgreSQL half is skipped
  * with a loud notice, never silently.
  */
-export const PG_TEST_URL = process.env.GOVDX_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_TEST_URL =
+  process.env.GOVDX_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 let pgReachable: Promise<boolean> | undefined;
 
@@ -26,7 +27,9 @@ async function checkPostgres(): Promise<boolean> {
     return true;
   } catch (error) {
     if (process.env.CI) {
-      throw new Error(`PostgreSQL is required in CI but unreachable at ${PG_TEST_URL}: ${String(error)}`);
+      throw new Error(
+        `PostgreSQL is required in CI but unreachable at ${PG_TEST_URL}: ${String(error)}`,
+      );
     }
     process.stderr.write(
       `\n!!! PostgreSQL unreachable at ${PG_TEST_URL}: the PostgreSQL half of the database tests is SKIPPED.\n` +
@@ -54,7 +57,10 @@ export interface TestPlatform extends Platform {
 }
 
 /** A migrated, empty platform on `engine`, isolated from every other test. */
-export async function createTestPlatform(engine: Engine, env: NodeJS.ProcessEnv = {}): Promise<TestPlatform> {
+export async function createTestPlatform(
+  engine: Engine,
+  env: NodeJS.ProcessEnv = {},
+): Promise<TestPlatform> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'govdx-test-'));
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const config = loadConfig(

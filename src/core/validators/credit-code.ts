@@ -36,5 +36,8 @@ export const CREDIT_CODE_PROBLEM_TEXT: Record<CreditCodeProblem, { zh: string; e
     zh: '统一社会信用代码第3-8位应为行政区划码',
     en: 'characters 3-8 must be a region code (GB 32100)',
   },
-  check: { zh: '统一社会信用代码校验位错误（GB 32100）', en: 'check character is wrong (GB 32100)' },
+  check: {
+    zh: '统一社会信用代码校验位错误（GB 32100）',
+    en: 'check character is wrong (GB 32100)',
+  },
 };

@@ -29,10 +29,14 @@ const auditList = defineAction({
     orgCode: Type.Optional(Type.String()),
     action: Type.Optional(Type.String()),
   }),
-  output: Type.Object({ items: Type.Array(AuditEvent), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }),
+  output: Type.Object({
+    items: Type.Array(AuditEvent),
+    nextBefore: Type.Union([Type.Integer(), Type.Null()]),
+  }),
   mutating: false,
   http: { method: 'GET', path: '/audit-events' },
-  policy: (ctx) => isSystem(ctx.actor) || hasRole(ctx.actor, 'auditor', 'authority_admin', 'dept_admin'),
+  policy: (ctx) =>
+    isSystem(ctx.actor) || hasRole(ctx.actor, 'auditor', 'authority_admin', 'dept_admin'),
   handler: async (ctx, input) => {
     let query = ctx.db
       .selectFrom('audit_events')
@@ -57,8 +61,12 @@ const auditList = defineAction({
     const actor = ctx.actor;
     if (!isSystem(actor) && !isAuditor(actor) && actor.type === 'user') {
       // Row scoping in SQL, so that a page is never emptied by filtering after the limit.
-      const adminPaths = actor.memberships.filter((m) => m.orgKind === 'authority' && m.role === 'authority_admin').map((m) => m.regionPath);
-      const deptOrgIds = actor.memberships.filter((m) => m.role === 'dept_admin').map((m) => m.orgId);
+      const adminPaths = actor.memberships
+        .filter((m) => m.orgKind === 'authority' && m.role === 'authority_admin')
+        .map((m) => m.regionPath);
+      const deptOrgIds = actor.memberships
+        .filter((m) => m.role === 'dept_admin')
+        .map((m) => m.orgId);
       query = query.where((eb) =>
         eb.or([
           ...adminPaths.map((path) => eb('regions.path', 'like', `${path}%`)),
@@ -67,7 +75,10 @@ const auditList = defineAction({
         ]),
       );
     }
-    const rows = await query.orderBy('audit_events.id', 'desc').limit(input.limit + 1).execute();
+    const rows = await query
+      .orderBy('audit_events.id', 'desc')
+      .limit(input.limit + 1)
+      .execute();
     const page = rows.slice(0, input.limit);
     return {
       items: page.map((row) => ({

@@ -78,7 +78,10 @@ const login = defineAction({
   name: 'auth.login',
   description: 'Sign in with username and password; opens a console session.',
   tag: 'auth',
-  input: Input({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 200 }) }),
+  input: Input({
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+  }),
   output: LoginResult,
   mutating: true,
   http: { method: 'POST', path: '/auth/login' },
@@ -87,7 +90,13 @@ const login = defineAction({
   handler: async (ctx, input) => {
     ctx.audit.target = `user:${input.username}`;
     if (await isThrottled(ctx, input.username)) {
-      throw new AppError('RATE_LIMITED', text('登录失败次数过多，请15分钟后再试', 'Too many failed sign-ins; try again in 15 minutes'));
+      throw new AppError(
+        'RATE_LIMITED',
+        text(
+          '登录失败次数过多，请15分钟后再试',
+          'Too many failed sign-ins; try again in 15 minutes',
+        ),
+      );
     }
     const user = await ctx.db
       .selectFrom('users')
@@ -96,7 +105,8 @@ const login = defineAction({
       .executeTakeFirst();
     const passwordOk = await verifyPassword(user?.password_hash, input.password);
     // One answer for unknown user, wrong password and disabled account: no user enumeration.
-    if (!user || !passwordOk || user.disabled !== 0) throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+    if (!user || !passwordOk || user.disabled !== 0)
+      throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
     const actor = await loadUserActor(ctx.db, user.id);
     if (!actor) throw new AppError('UNAUTHENTICATED', WRONG_CREDENTIALS);
     const sessionToken = randomBytes(32).toString('base64url');
@@ -113,14 +123,21 @@ const login = defineAction({
       })
       .execute();
     // Expired sessions of this user are dropped here rather than by a sweeper job.
-    await ctx.db.deleteFrom('sessions').where('user_id', '=', user.id).where('expires_at', '<', ctx.now.toISOString()).execute();
+    await ctx.db
+      .deleteFrom('sessions')
+      .where('user_id', '=', user.id)
+      .where('expires_at', '<', ctx.now.toISOString())
+      .execute();
     return { me: presentMe(actor, csrfToken), sessionToken, expiresAt };
   },
   onFailure: async (ctx, input, error) => {
     if (!(error instanceof AppError) || error.code !== 'UNAUTHENTICATED') return;
     await ctx.services.db.kysely.transaction().execute(async (trx) => {
       for (const key of throttleKeys(input.username, ctx.clientIp)) {
-        await trx.insertInto('login_failures').values({ throttle_key: key, attempted_at: ctx.now.toISOString() }).execute();
+        await trx
+          .insertInto('login_failures')
+          .values({ throttle_key: key, attempted_at: ctx.now.toISOString() })
+          .execute();
       }
       await appendAuditEvent(trx, {
         actor: ctx.actor,
@@ -148,7 +165,10 @@ const logout = defineAction({
   handler: async (ctx) => {
     if (ctx.actor.type !== 'user' || !ctx.actor.session) throw new AppError('UNAUTHENTICATED');
     ctx.audit.target = `user:${ctx.actor.username}`;
-    await ctx.db.deleteFrom('sessions').where('token_hash', '=', ctx.actor.session.tokenHash).execute();
+    await ctx.db
+      .deleteFrom('sessions')
+      .where('token_hash', '=', ctx.actor.session.tokenHash)
+      .execute();
     ctx.services.credentials.forgetSession(ctx.actor.session.tokenHash);
     return { ok: true };
   },
@@ -164,7 +184,9 @@ const me = defineAction({
   http: { method: 'GET', path: '/auth/me' },
   policy: (ctx) => ctx.actor.type === 'user',
   handler: (ctx) =>
-    Promise.resolve(presentMe(ctx.actor, ctx.actor.type === 'user' ? (ctx.actor.session?.csrfToken ?? '') : '')),
+    Promise.resolve(
+      presentMe(ctx.actor, ctx.actor.type === 'user' ? (ctx.actor.session?.csrfToken ?? '') : ''),
+    ),
 });
 
 export const authActions = [login, logout, me];

@@ -53,7 +53,8 @@ export class CredentialCache {
     let actor: Actor | null = null;
     if (session && session.disabled === 0 && session.expires_at > new Date(now).toISOString()) {
       const user = await loadUserActor(this.db.kysely, session.user_id);
-      if (user?.type === 'user') actor = { ...user, session: { tokenHash, csrfToken: session.csrf_token } };
+      if (user?.type === 'user')
+        actor = { ...user, session: { tokenHash, csrfToken: session.csrf_token } };
     }
     this.remember(this.sessions, tokenHash, actor, now);
     return actor;
@@ -84,7 +85,14 @@ export class CredentialCache {
         .executeTakeFirst();
       actor =
         row && row.revoked_at === null && (row.expires_at === null || row.expires_at > nowIso)
-          ? { type: 'token', id: row.id, name: row.name, orgId: row.org_id, orgCode: row.org_code, regionPath: row.region_path }
+          ? {
+              type: 'token',
+              id: row.id,
+              name: row.name,
+              orgId: row.org_id,
+              orgCode: row.org_code,
+              regionPath: row.region_path,
+            }
           : null;
       this.remember(this.tokens, secretHash, actor, now);
     }
@@ -121,7 +129,12 @@ export class CredentialCache {
     }
   }
 
-  private remember(map: Map<string, CacheEntry<Actor | null>>, key: string, value: Actor | null, now: number): void {
+  private remember(
+    map: Map<string, CacheEntry<Actor | null>>,
+    key: string,
+    value: Actor | null,
+    now: number,
+  ): void {
     if (map.size > 10_000) map.clear(); // bound memory under a flood of random credentials
     map.set(key, { value, expiresAt: now + CACHE_TTL_MS });
   }
@@ -152,5 +165,11 @@ export async function loadUserActor(db: Kysely<Database>, userId: string): Promi
     .orderBy('orgs.code')
     .execute();
   const memberships: Membership[] = rows;
-  return { type: 'user', id: user.id, username: user.username, displayName: user.display_name, memberships };
+  return {
+    type: 'user',
+    id: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    memberships,
+  };
 }

@@ -13,7 +13,10 @@ let dummyHash: Promise<string> | undefined;
  * Verifies a password; with no stored hash it still spends the same time on a dummy hash, so that
  * response times do not reveal whether a username exists.
  */
-export async function verifyPassword(storedHash: string | undefined, password: string): Promise<boolean> {
+export async function verifyPassword(
+  storedHash: string | undefined,
+  password: string,
+): Promise<boolean> {
   if (storedHash === undefined) {
     dummyHash ??= hashPassword('govdx-dummy-password');
     await argon2.verify(await dummyHash, password);

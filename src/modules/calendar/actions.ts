@@ -9,7 +9,8 @@ import { parseDate } from './calendar.ts';
 /** The working-day calendar through the action layer: computing deadlines and maintaining overrides. */
 const addWorkingDays = defineAction({
   name: 'calendar.addWorkingDays',
-  description: 'The date n PRC working days after a date (counting starts the next day), for a region.',
+  description:
+    'The date n PRC working days after a date (counting starts the next day), for a region.',
   tag: 'calendar',
   input: Input({
     date: DateString,
@@ -44,7 +45,8 @@ const Override = Type.Object({
   name: Type.String(),
 });
 
-const mayManageCalendar = (actor: Parameters<typeof hasRole>[0]) => isSystem(actor) || hasRole(actor, 'authority_admin');
+const mayManageCalendar = (actor: Parameters<typeof hasRole>[0]) =>
+  isSystem(actor) || hasRole(actor, 'authority_admin');
 
 const overrideList = defineAction({
   name: 'calendar.override.list',
@@ -59,7 +61,11 @@ const overrideList = defineAction({
   http: { method: 'GET', path: '/calendar/overrides' },
   policy: (ctx) => isAuthenticated(ctx.actor),
   handler: async (ctx) => {
-    const rows = await ctx.db.selectFrom('calendar_overrides').selectAll().orderBy('date').execute();
+    const rows = await ctx.db
+      .selectFrom('calendar_overrides')
+      .selectAll()
+      .orderBy('date')
+      .execute();
     return {
       items: rows.map((row) => ({
         regionCode: row.region_code === '' ? null : row.region_code,
@@ -74,7 +80,8 @@ const overrideList = defineAction({
 
 const overrideSet = defineAction({
   name: 'calendar.override.set',
-  description: 'Mark a date as a working day or a day off, nationally or for one region (local holidays).',
+  description:
+    'Mark a date as a working day or a day off, nationally or for one region (local holidays).',
   tag: 'calendar',
   input: Input({
     date: DateString,
@@ -93,13 +100,28 @@ const overrideSet = defineAction({
       throw invalidFields({ regionCode: text('行政区划不存在', 'region does not exist') });
     }
     ctx.audit.target = `calendar:${regionCode || 'national'}/${input.date}`;
-    await ctx.db.deleteFrom('calendar_overrides').where('region_code', '=', regionCode).where('date', '=', input.date).execute();
+    await ctx.db
+      .deleteFrom('calendar_overrides')
+      .where('region_code', '=', regionCode)
+      .where('date', '=', input.date)
+      .execute();
     await ctx.db
       .insertInto('calendar_overrides')
-      .values({ region_code: regionCode, date: input.date, working: input.working ? 1 : 0, name: input.name, created_at: ctx.now.toISOString() })
+      .values({
+        region_code: regionCode,
+        date: input.date,
+        working: input.working ? 1 : 0,
+        name: input.name,
+        created_at: ctx.now.toISOString(),
+      })
       .execute();
     ctx.services.calendar.invalidate();
-    return { regionCode: regionCode || null, date: input.date, working: input.working, name: input.name };
+    return {
+      regionCode: regionCode || null,
+      date: input.date,
+      working: input.working,
+      name: input.name,
+    };
   },
 });
 
@@ -129,9 +151,12 @@ const overrideDelete = defineAction({
 const yearDeclare = defineAction({
   name: 'calendar.year.declare',
   description:
-    "Declare a year complete once its State Council holiday notice is entered as overrides, so deadlines may run into it.",
+    'Declare a year complete once its State Council holiday notice is entered as overrides, so deadlines may run into it.',
   tag: 'calendar',
-  input: Input({ year: Type.Integer({ minimum: 2000, maximum: 2100 }), note: Type.String({ minLength: 1, maxLength: 300 }) }),
+  input: Input({
+    year: Type.Integer({ minimum: 2000, maximum: 2100 }),
+    note: Type.String({ minLength: 1, maxLength: 300 }),
+  }),
   output: Ok,
   mutating: true,
   http: { method: 'PUT', path: '/calendar/years/:year' },
@@ -139,11 +164,19 @@ const yearDeclare = defineAction({
   handler: async (ctx, input) => {
     ctx.audit.target = `calendar-year:${input.year}`;
     await ctx.db.deleteFrom('calendar_years').where('year', '=', input.year).execute();
-    await ctx.db.insertInto('calendar_years').values({ year: input.year, note: input.note, created_at: ctx.now.toISOString() }).execute();
+    await ctx.db
+      .insertInto('calendar_years')
+      .values({ year: input.year, note: input.note, created_at: ctx.now.toISOString() })
+      .execute();
     ctx.services.calendar.invalidate();
     return { ok: true };
   },
 });
 
-export const calendarActions = [addWorkingDays, overrideList, overrideSet, overrideDelete, yearDeclare];
-
+export const calendarActions = [
+  addWorkingDays,
+  overrideList,
+  overrideSet,
+  overrideDelete,
+  yearDeclare,
+];

@@ -15,7 +15,9 @@ interface ChineseDaysData {
 
 const require = createRequire(import.meta.url);
 const PACKAGE_DATA = require('chinese-days/dist/chinese-days.json') as ChineseDaysData;
-const PACKAGE_YEARS = new Set(Object.keys(PACKAGE_DATA.holidays).map((date) => Number(date.slice(0, 4))));
+const PACKAGE_YEARS = new Set(
+  Object.keys(PACKAGE_DATA.holidays).map((date) => Number(date.slice(0, 4))),
+);
 
 export interface CalendarOverride {
   regionCode: string;
@@ -34,9 +36,13 @@ const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function parseDate(value: string): Date {
   const match = DATE_PATTERN.exec(value);
-  const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
+  const date = match
+    ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
+    : null;
   if (!date || Number.isNaN(date.getTime()) || formatDate(date) !== value) {
-    throw new AppError('VALIDATION', undefined, { date: text('日期无效，应为 YYYY-MM-DD', 'invalid date; expected YYYY-MM-DD') });
+    throw new AppError('VALIDATION', undefined, {
+      date: text('日期无效，应为 YYYY-MM-DD', 'invalid date; expected YYYY-MM-DD'),
+    });
   }
   return date;
 }
@@ -68,7 +74,9 @@ export class WorkingDayCalendar {
    */
   async addWorkingDays(start: string, n: number, regionPath = ''): Promise<string> {
     if (!Number.isInteger(n) || n < 0 || n > 366) {
-      throw new AppError('VALIDATION', undefined, { n: text('天数应为 0 到 366 的整数', 'must be an integer from 0 to 366') });
+      throw new AppError('VALIDATION', undefined, {
+        n: text('天数应为 0 到 366 的整数', 'must be an integer from 0 to 366'),
+      });
     }
     const snapshot = await this.load();
     const regionCodes = ['', ...regionPath.split('/').filter(Boolean)];
@@ -83,7 +91,11 @@ export class WorkingDayCalendar {
 
   async isWorking(date: string, regionPath = ''): Promise<boolean> {
     parseDate(date);
-    return this.isWorkingDay(await this.load(), ['', ...regionPath.split('/').filter(Boolean)], date);
+    return this.isWorkingDay(
+      await this.load(),
+      ['', ...regionPath.split('/').filter(Boolean)],
+      date,
+    );
   }
 
   private isWorkingDay(snapshot: Snapshot, regionCodes: string[], date: string): boolean {
@@ -112,13 +124,16 @@ export class WorkingDayCalendar {
   private load(): Promise<Snapshot> {
     this.snapshot ??= (async () => {
       const [overrides, years] = await Promise.all([
-        this.db.kysely.selectFrom('calendar_overrides').select(['region_code', 'date', 'working']).execute(),
+        this.db.kysely
+          .selectFrom('calendar_overrides')
+          .select(['region_code', 'date', 'working'])
+          .execute(),
         this.db.kysely.selectFrom('calendar_years').select('year').execute(),
       ]);
       const byRegion = new Map<string, Map<string, boolean>>();
       for (const row of overrides) {
         let dates = byRegion.get(row.region_code);
-        if (!dates) byRegion.set(row.region_code, (dates = new Map()));
+        if (!dates) byRegion.set(row.region_code, (dates = new Map<string, boolean>()));
         dates.set(row.date, row.working === 1);
       }
       return { overrides: byRegion, declaredYears: new Set(years.map((row) => row.year)) };

@@ -4,7 +4,14 @@ import type { Kysely } from 'kysely';
 import { defineAction } from '../../core/action.ts';
 import { conflict, invalidFields, notFound, text } from '../../core/errors.ts';
 import { authorityOver, isAuthenticated, isSystem } from '../../core/policy.ts';
-import { Input, ListOf, OrgCode, OrgKindSchema, RegionCode, Timestamp } from '../../core/schemas.ts';
+import {
+  Input,
+  ListOf,
+  OrgCode,
+  OrgKindSchema,
+  RegionCode,
+  Timestamp,
+} from '../../core/schemas.ts';
 import { CREDIT_CODE_PROBLEM_TEXT, checkCreditCode } from '../../core/validators/credit-code.ts';
 import type { Database, OrgKind, OrgTable } from '../../db/schema.ts';
 import { findRegion } from '../regions/actions.ts';
@@ -53,13 +60,20 @@ function validateCreditCode(code: string | undefined): void {
   if (problem) throw invalidFields({ creditCode: CREDIT_CODE_PROBLEM_TEXT[problem] });
 }
 
-async function ensureCreditCodeFree(db: Kysely<Database>, code: string, exceptOrgId?: string): Promise<void> {
+async function ensureCreditCodeFree(
+  db: Kysely<Database>,
+  code: string,
+  exceptOrgId?: string,
+): Promise<void> {
   let query = db.selectFrom('orgs').select('code').where('credit_code', '=', code);
   if (exceptOrgId) query = query.where('id', '!=', exceptOrgId);
   const holder = await query.executeTakeFirst();
   if (holder) {
     throw invalidFields({
-      creditCode: text(`该统一社会信用代码已被机构 ${holder.code} 使用`, `already used by organisation ${holder.code}`),
+      creditCode: text(
+        `该统一社会信用代码已被机构 ${holder.code} 使用`,
+        `already used by organisation ${holder.code}`,
+      ),
     });
   }
 }
@@ -86,7 +100,11 @@ const orgList = defineAction({
       query = query.where('regions.path', 'like', `${region.path}%`);
     }
     if (input.kind) query = query.where('orgs.kind', '=', input.kind as OrgKind);
-    const rows = await query.orderBy('regions.path').orderBy('orgs.kind').orderBy('orgs.code').execute();
+    const rows = await query
+      .orderBy('regions.path')
+      .orderBy('orgs.kind')
+      .orderBy('orgs.code')
+      .execute();
     return { items: rows.map(presentOrg) };
   },
 });
@@ -109,7 +127,8 @@ const orgGet = defineAction({
 
 const orgCreate = defineAction({
   name: 'org.create',
-  description: 'Create an organisation (authority, department, utility or public organisation) in a region.',
+  description:
+    'Create an organisation (authority, department, utility or public organisation) in a region.',
   tag: 'organisations',
   input: Input({
     code: OrgCode,
@@ -130,7 +149,8 @@ const orgCreate = defineAction({
     ctx.audit.target = `org:${input.code}`;
     validateCreditCode(input.creditCode);
     const region = await findRegion(ctx.db, input.regionCode);
-    if (!region) throw invalidFields({ regionCode: text('行政区划不存在', 'region does not exist') });
+    if (!region)
+      throw invalidFields({ regionCode: text('行政区划不存在', 'region does not exist') });
     if (input.kind === 'authority') {
       const existing = await ctx.db
         .selectFrom('orgs')
@@ -141,12 +161,17 @@ const orgCreate = defineAction({
       if (existing) {
         // R1.1: one authority per region.
         throw invalidFields({
-          kind: text(`该行政区划已有主管部门 ${existing.code}`, `region already has authority ${existing.code}`),
+          kind: text(
+            `该行政区划已有主管部门 ${existing.code}`,
+            `region already has authority ${existing.code}`,
+          ),
         });
       }
     }
     if (await findOrgByCode(ctx.db, input.code)) {
-      throw conflict(text(`机构代码 ${input.code} 已存在`, `organisation ${input.code} already exists`));
+      throw conflict(
+        text(`机构代码 ${input.code} 已存在`, `organisation ${input.code} already exists`),
+      );
     }
     if (input.creditCode) await ensureCreditCodeFree(ctx.db, input.creditCode);
     const now = ctx.now.toISOString();
@@ -198,8 +223,7 @@ const orgUpdate = defineAction({
       updated_at: ctx.now.toISOString(),
     };
     await ctx.db.updateTable('orgs').set(changes).where('id', '=', org.id).execute();
-    const { region_path: _path, ...row } = org;
-    return presentOrg({ ...row, ...changes });
+    return presentOrg({ ...org, ...changes });
   },
 });
 

@@ -35,13 +35,32 @@ export const Region = Type.Object({
 });
 export type RegionDto = Static<typeof Region>;
 
-export const DEFAULT_SHARE_CLASS_NAMES = { unconditional: '无条件共享', conditional: '有条件共享', none: '不予共享' };
+export const DEFAULT_SHARE_CLASS_NAMES = {
+  unconditional: '无条件共享',
+  conditional: '有条件共享',
+  none: '不予共享',
+};
 
 /** Presets of R4.4 / R4.1: the values each source jurisdiction sets. */
 export const REGION_PRESETS: Record<string, Static<typeof RegionSettings>> = {
-  default: { shareReplyDays: 10, openReplyDays: 15, catalogUpdateDays: 15, shareClassNames: DEFAULT_SHARE_CLASS_NAMES },
-  shenyang: { shareReplyDays: 5, openReplyDays: 15, catalogUpdateDays: 15, shareClassNames: DEFAULT_SHARE_CLASS_NAMES },
-  ningxia: { shareReplyDays: 10, openReplyDays: 15, catalogUpdateDays: 15, shareClassNames: DEFAULT_SHARE_CLASS_NAMES },
+  default: {
+    shareReplyDays: 10,
+    openReplyDays: 15,
+    catalogUpdateDays: 15,
+    shareClassNames: DEFAULT_SHARE_CLASS_NAMES,
+  },
+  shenyang: {
+    shareReplyDays: 5,
+    openReplyDays: 15,
+    catalogUpdateDays: 15,
+    shareClassNames: DEFAULT_SHARE_CLASS_NAMES,
+  },
+  ningxia: {
+    shareReplyDays: 10,
+    openReplyDays: 15,
+    catalogUpdateDays: 15,
+    shareClassNames: DEFAULT_SHARE_CLASS_NAMES,
+  },
   shanghai: {
     shareReplyDays: 10,
     openReplyDays: 15,
@@ -65,7 +84,10 @@ export function presentRegion(row: RegionTable): RegionDto {
   };
 }
 
-export async function findRegion(db: Kysely<Database>, code: string): Promise<RegionTable | undefined> {
+export async function findRegion(
+  db: Kysely<Database>,
+  code: string,
+): Promise<RegionTable | undefined> {
   return db.selectFrom('regions').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
@@ -110,7 +132,9 @@ const regionCreate = defineAction({
     ctx.audit.target = `region:${input.code}`;
     const parent = input.parentCode ? await findRegion(ctx.db, input.parentCode) : undefined;
     if (input.parentCode && !parent) {
-      throw invalidFields({ parentCode: text('上级行政区划不存在', 'parent region does not exist') });
+      throw invalidFields({
+        parentCode: text('上级行政区划不存在', 'parent region does not exist'),
+      });
     }
     if (parent && LEVEL_BELOW[parent.level] !== input.level) {
       throw invalidFields({
@@ -121,10 +145,14 @@ const regionCreate = defineAction({
       });
     }
     if (!parent && input.level !== 'province') {
-      throw invalidFields({ parentCode: text('市、县级行政区划须指定上级', 'a city or county needs a parent') });
+      throw invalidFields({
+        parentCode: text('市、县级行政区划须指定上级', 'a city or county needs a parent'),
+      });
     }
     if (await findRegion(ctx.db, input.code)) {
-      throw conflict(text(`行政区划代码 ${input.code} 已存在`, `region ${input.code} already exists`));
+      throw conflict(
+        text(`行政区划代码 ${input.code} 已存在`, `region ${input.code} already exists`),
+      );
     }
     const inherited = parent ? presentRegion(parent).settings : REGION_PRESETS.default!;
     const settings = { ...inherited, ...input.settings };
@@ -149,7 +177,7 @@ const regionCreate = defineAction({
 
 const regionUpdate = defineAction({
   name: 'region.update',
-  description: "Rename a region or change its settings (deadlines, share class display names).",
+  description: 'Rename a region or change its settings (deadlines, share class display names).',
   tag: 'regions',
   input: Input({
     code: RegionCode,

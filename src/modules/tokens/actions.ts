@@ -62,19 +62,26 @@ function mayManageTokens(ctx: ActionContext, org: { id: string; region_path: str
 
 const tokenList = defineAction({
   name: 'token.list',
-  description: 'List API tokens the caller manages (auditors see all), optionally of one organisation.',
+  description:
+    'List API tokens the caller manages (auditors see all), optionally of one organisation.',
   tag: 'tokens',
   input: Input({ orgCode: Type.Optional(OrgCode) }),
   output: ListOf(Token),
   mutating: false,
   http: { method: 'GET', path: '/tokens' },
-  policy: (ctx) => isSystem(ctx.actor) || hasRole(ctx.actor, 'authority_admin', 'dept_admin', 'auditor'),
+  policy: (ctx) =>
+    isSystem(ctx.actor) || hasRole(ctx.actor, 'authority_admin', 'dept_admin', 'auditor'),
   handler: async (ctx, input) => {
     let query = tokensQuery(ctx.db);
     if (input.orgCode) query = query.where('orgs.code', '=', input.orgCode);
-    const rows = await query.orderBy('orgs.code').orderBy('api_tokens.created_at', 'desc').execute();
+    const rows = await query
+      .orderBy('orgs.code')
+      .orderBy('api_tokens.created_at', 'desc')
+      .execute();
     const visible = rows.filter(
-      (row) => isAuditor(ctx.actor) || mayManageTokens(ctx, { id: row.org_id, region_path: row.region_path }),
+      (row) =>
+        isAuditor(ctx.actor) ||
+        mayManageTokens(ctx, { id: row.org_id, region_path: row.region_path }),
     );
     return { items: visible.map(presentToken) };
   },
@@ -82,14 +89,18 @@ const tokenList = defineAction({
 
 const tokenCreate = defineAction({
   name: 'token.create',
-  description: 'Issue an API token for a named system of an organisation; the secret is returned only once.',
+  description:
+    'Issue an API token for a named system of an organisation; the secret is returned only once.',
   tag: 'tokens',
   input: Input({
     orgCode: OrgCode,
     name: Type.String({ minLength: 1, maxLength: 100, description: 'name of the calling system' }),
     expiresAt: Type.Optional(DateString),
   }),
-  output: Type.Object({ token: Token, secret: Type.String({ description: 'shown once; store it now' }) }),
+  output: Type.Object({
+    token: Token,
+    secret: Type.String({ description: 'shown once; store it now' }),
+  }),
   mutating: true,
   http: { method: 'POST', path: '/tokens', status: 201 },
   policy: async (ctx, input) => {
@@ -106,8 +117,10 @@ const tokenCreate = defineAction({
     if (input.expiresAt) {
       // A token dated D is valid through the end of D (China Standard Time, UTC+8).
       const end = new Date(`${input.expiresAt}T23:59:59.999+08:00`);
-      if (Number.isNaN(end.getTime())) throw invalidFields({ expiresAt: text('日期无效', 'invalid date') });
-      if (end <= ctx.now) throw invalidFields({ expiresAt: text('过期日期须在今天之后', 'must be in the future') });
+      if (Number.isNaN(end.getTime()))
+        throw invalidFields({ expiresAt: text('日期无效', 'invalid date') });
+      if (end <= ctx.now)
+        throw invalidFields({ expiresAt: text('过期日期须在今天之后', 'must be in the future') });
       expiresAt = end.toISOString();
     }
     const secret = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
@@ -134,7 +147,10 @@ const tokenRevoke = defineAction({
   name: 'token.revoke',
   description: 'Revoke an API token at once, with a reason.',
   tag: 'tokens',
-  input: Input({ id: Type.String({ format: 'uuid' }), reason: Type.String({ minLength: 1, maxLength: 500 }) }),
+  input: Input({
+    id: Type.String({ format: 'uuid' }),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+  }),
   output: Token,
   mutating: true,
   http: { method: 'POST', path: '/tokens/:id/revoke' },

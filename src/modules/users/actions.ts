@@ -6,7 +6,15 @@ import { defineAction } from '../../core/action.ts';
 import type { Actor } from '../../core/actor.ts';
 import { conflict, forbidden, invalidFields, notFound, text } from '../../core/errors.ts';
 import { authorityOver, hasRole, isAuditor, isSystem, memberOf } from '../../core/policy.ts';
-import { Input, ListOf, OrgCode, Password, RoleSchema, Timestamp, Username } from '../../core/schemas.ts';
+import {
+  Input,
+  ListOf,
+  OrgCode,
+  Password,
+  RoleSchema,
+  Timestamp,
+  Username,
+} from '../../core/schemas.ts';
 import type { Database, Role } from '../../db/schema.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { findOrgByCode } from '../orgs/actions.ts';
@@ -36,10 +44,16 @@ function mayAdministerUsers(actor: Actor, org: OrgScope, role?: Role): boolean {
   if (isSystem(actor)) return true;
   if (authorityOver(actor, org.region_path, 'authority_admin')) return true;
   // A department admin manages its own department's staff, but cannot mint authority roles.
-  return memberOf(actor, org.id, 'dept_admin') && (role === undefined || DEPARTMENT_ROLES.includes(role));
+  return (
+    memberOf(actor, org.id, 'dept_admin') && (role === undefined || DEPARTMENT_ROLES.includes(role))
+  );
 }
 
-async function loadUsers(db: Kysely<Database>, userIds: string[] | null, orgIds: string[] | null): Promise<UserDto[]> {
+async function loadUsers(
+  db: Kysely<Database>,
+  userIds: string[] | null,
+  orgIds: string[] | null,
+): Promise<UserDto[]> {
   let query = db
     .selectFrom('users')
     .leftJoin('memberships', 'memberships.user_id', 'users.id')
@@ -56,7 +70,10 @@ async function loadUsers(db: Kysely<Database>, userIds: string[] | null, orgIds:
   if (userIds) query = query.where('users.id', 'in', userIds.length ? userIds : ['']);
   if (orgIds) {
     query = query.where('users.id', 'in', (sub) =>
-      sub.selectFrom('memberships').select('user_id').where('org_id', 'in', orgIds.length ? orgIds : ['']),
+      sub
+        .selectFrom('memberships')
+        .select('user_id')
+        .where('org_id', 'in', orgIds.length ? orgIds : ['']),
     );
   }
   const rows = await query.orderBy('users.username').execute();
@@ -102,7 +119,8 @@ async function visibleOrgIds(ctx: ActionContext): Promise<string[] | null> {
 
 const userList = defineAction({
   name: 'user.list',
-  description: 'List the users the caller administers (auditors see all), optionally of one organisation.',
+  description:
+    'List the users the caller administers (auditors see all), optionally of one organisation.',
   tag: 'users',
   input: Input({ orgCode: Type.Optional(OrgCode) }),
   output: ListOf(User),
@@ -148,13 +166,24 @@ const userCreate = defineAction({
     if (!org) throw invalidFields({ orgCode: text('机构不存在', 'organisation does not exist') });
     ctx.audit.orgId = org.id;
     const role = input.role as Role;
-    if (org.kind === 'authority' ? !AUTHORITY_ROLES.includes(role) && !DEPARTMENT_ROLES.includes(role) : !DEPARTMENT_ROLES.includes(role)) {
+    if (
+      org.kind === 'authority'
+        ? !AUTHORITY_ROLES.includes(role) && !DEPARTMENT_ROLES.includes(role)
+        : !DEPARTMENT_ROLES.includes(role)
+    ) {
       throw invalidFields({
         role: text('该角色只能授予主管部门人员', 'this role is only for staff of the authority'),
       });
     }
-    const taken = await ctx.db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
-    if (taken) throw conflict(text(`用户名 ${input.username} 已被使用`, `username ${input.username} is taken`));
+    const taken = await ctx.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', input.username)
+      .executeTakeFirst();
+    if (taken)
+      throw conflict(
+        text(`用户名 ${input.username} 已被使用`, `username ${input.username} is taken`),
+      );
     const now = ctx.now.toISOString();
     const id = randomUUID();
     await ctx.db
@@ -169,7 +198,10 @@ const userCreate = defineAction({
         updated_at: now,
       })
       .execute();
-    await ctx.db.insertInto('memberships').values({ user_id: id, org_id: org.id, role, created_at: now }).execute();
+    await ctx.db
+      .insertInto('memberships')
+      .values({ user_id: id, org_id: org.id, role, created_at: now })
+      .execute();
     const [user] = await loadUsers(ctx.db, [id], null);
     return user!;
   },
@@ -206,7 +238,8 @@ const userUpdate = defineAction({
       .updateTable('users')
       .set({
         display_name: input.displayName ?? existing.displayName,
-        disabled: input.disabled === undefined ? (existing.disabled ? 1 : 0) : input.disabled ? 1 : 0,
+        disabled:
+          input.disabled === undefined ? (existing.disabled ? 1 : 0) : input.disabled ? 1 : 0,
         ...(passwordHash ? { password_hash: passwordHash } : {}),
         updated_at: ctx.now.toISOString(),
       })
