@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// `npm start`: the quick start. Builds the console if it is missing or older than its sources, then
+// serves everything with the demo jurisdiction loaded into an empty embedded database.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const builtIndex = path.join(root, 'dist/console/index.html');
+
+function newestMtime(dir) {
+  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+    const full = path.join(dir, entry.name);
+    const mtime = entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs;
+    return Math.max(newest, mtime);
+  }, 0);
+}
+
+const stale =
+  !existsSync(builtIndex) || newestMtime(path.join(root, 'console')) > statSync(builtIndex).mtimeMs;
+if (stale) {
+  console.log('Building the console (dist/console) ...');
+  const build = spawnSync('npm', ['run', 'build:console'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const serve = spawnSync(process.execPath, [path.join(root, 'bin/govdx.mjs'), 'serve', '--demo'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { GOVDX_DEMO: '1', ...process.env },
+});
+process.exit(serve.status ?? 0);
