@@ -43,7 +43,9 @@ if (mode === 'govdx') {
   );
   const app = await buildServer(platform.services);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  process.stdout.write(`${JSON.stringify({ url: address + READ_PATH, token: secret, body: org })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: address + READ_PATH, token: secret, body: org })}\n`,
+  );
 } else if (mode === 'bare') {
   const body = JSON.parse(process.argv[3] ?? '{}') as unknown;
   const app = Fastify({ logger: false });

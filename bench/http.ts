@@ -22,9 +22,13 @@ interface Started {
 }
 
 async function startServer(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'http-server.ts'), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(here, 'http-server.ts'), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
     lines.close();
@@ -47,7 +51,9 @@ const govdx = await startServer(['govdx']);
 const bare = await startServer(['bare', JSON.stringify(govdx.info.body)]);
 try {
   // Check both answer the same JSON before timing anything.
-  const ours = await fetch(govdx.info.url, { headers: { authorization: `Bearer ${govdx.info.token}` } });
+  const ours = await fetch(govdx.info.url, {
+    headers: { authorization: `Bearer ${govdx.info.token}` },
+  });
   const theirs = await fetch(bare.info.url);
   const [oursText, theirsText] = [await ours.text(), await theirs.text()];
   if (ours.status !== 200 || oursText !== theirsText) {
@@ -56,9 +62,19 @@ try {
   const baseline = await measure(bare.info.url, {});
   const value = await measure(govdx.info.url, { authorization: `Bearer ${govdx.info.token}` });
   const ratio = Math.round((value / baseline) * 100) / 100;
-  console.log(`bare Fastify: ${baseline} req/s; govdx org.get with API token: ${value} req/s; ratio ${ratio}`);
   console.log(
-    JSON.stringify({ bench: 'http', metric: 'read_action_rps', value, baseline, ratio, target: TARGET, pass: ratio >= TARGET }),
+    `bare Fastify: ${baseline} req/s; govdx org.get with API token: ${value} req/s; ratio ${ratio}`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'http',
+      metric: 'read_action_rps',
+      value,
+      baseline,
+      ratio,
+      target: TARGET,
+      pass: ratio >= TARGET,
+    }),
   );
 } finally {
   govdx.child.kill();

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -18,6 +17,7 @@ import { pendingMigrations } from '../db/migrate.ts';
 import { TOKEN_PREFIX } from '../modules/tokens/actions.ts';
 import { registerActionRoutes } from './action-routes.ts';
 import { errorBody, handleError } from './errors.ts';
+import { securityHeaders } from './security-headers.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -63,12 +63,8 @@ export async function buildServer(
   // Fastify forbids object defaults on decorators; the API hook sets it on every request.
   app.decorateRequest('actor', null as never);
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
-  app.addHook('onSend', (request, reply, payload, done) => {
-    void reply.header('x-request-id', request.id);
-    done(null, payload);
-  });
 
-  await app.register(helmet, {
+  const staticHeaders = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -83,6 +79,10 @@ export async function buildServer(
       },
     },
     strictTransportSecurity: config.cookieSecure,
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(staticHeaders).header('x-request-id', request.id);
+    done();
   });
   if (config.corsOrigins.length > 0)
     await app.register(cors, { origin: config.corsOrigins, credentials: true });
