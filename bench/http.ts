@@ -29,7 +29,7 @@ async function startServer(args: string[]): Promise<Started> {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
     lines.close();
     return { child, info: JSON.parse(line) as Started['info'] };

@@ -52,7 +52,7 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatab
       cache.set(sqlText, statement);
       return statement;
     },
-  } as SqliteDialectDatabase;
+  };
 }
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Db> {
