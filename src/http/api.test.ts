@@ -210,6 +210,8 @@ for (const engine of ENGINES) {
         name: '示范市应急管理局（更名）',
       });
       assert.equal(renamed.json<{ name: string }>().name, '示范市应急管理局（更名）');
+      const cleared = await admin.request('PATCH', '/api/v1/orgs/YJJ', { creditCode: null });
+      assert.equal(cleared.json<{ creditCode: string | null }>().creditCode, null);
       const list = (
         await admin.request('GET', '/api/v1/orgs?regionCode=990100&kind=department')
       ).json<{ items: { code: string }[] }>();

@@ -160,7 +160,12 @@ export async function buildServer(
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console/'));
   app.setNotFoundHandler((request, reply) => {
     // The console is a single-page app: its deep links all load index.html.
-    if (consoleBuilt && request.method === 'GET' && request.url.startsWith('/console')) {
+    if (
+      consoleBuilt &&
+      request.method === 'GET' &&
+      request.url.startsWith('/console') &&
+      !request.url.startsWith('/console/assets/')
+    ) {
       return reply.type('text/html').sendFile('index.html', consoleDir);
     }
     return reply.status(404).send(errorBody(new AppError('NOT_FOUND'), request));

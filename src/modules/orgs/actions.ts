@@ -198,7 +198,8 @@ const orgUpdate = defineAction({
   input: Input({
     code: OrgCode,
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    creditCode: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    // Null first: with type coercion on, a string-first union would turn null into "".
+    creditCode: Type.Optional(Type.Union([Type.Null(), Type.String()])),
   }),
   output: Org,
   mutating: true,

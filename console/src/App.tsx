@@ -1,0 +1,151 @@
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import type { ThemeConfig } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy } from 'react';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, RouterProvider, createBrowserRouter, useLocation } from 'react-router-dom';
+import { AuthProvider, hasAbility, useAuth } from './auth';
+import { ForbiddenResult, NotFoundResult } from './components/common';
+import { AppLayout } from './components/AppLayout';
+import type { Ability } from './types';
+import { LoginPage } from './pages/LoginPage';
+import { OverviewPage } from './pages/OverviewPage';
+
+// Pages other than login and overview are loaded on first visit.
+const RegionsPage = lazy(() =>
+  import('./pages/RegionsPage').then((m) => ({ default: m.RegionsPage })),
+);
+const OrgsPage = lazy(() => import('./pages/OrgsPage').then((m) => ({ default: m.OrgsPage })));
+const UsersPage = lazy(() => import('./pages/UsersPage').then((m) => ({ default: m.UsersPage })));
+const TokensPage = lazy(() =>
+  import('./pages/TokensPage').then((m) => ({ default: m.TokensPage })),
+);
+const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
+const CalendarPage = lazy(() =>
+  import('./pages/CalendarPage').then((m) => ({ default: m.CalendarPage })),
+);
+
+const theme: ThemeConfig = {
+  token: {
+    colorPrimary: '#1f5fbf',
+    borderRadius: 6,
+    fontFamily:
+      "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Helvetica Neue', Arial, sans-serif",
+  },
+  components: {
+    Layout: { headerBg: '#ffffff', siderBg: '#0f1f3d', headerHeight: 56, headerPadding: '0 24px' },
+    Menu: { darkItemBg: '#0f1f3d', darkSubMenuItemBg: '#0b172e', darkItemSelectedBg: '#1f5fbf' },
+  },
+};
+
+function FullPageSpin() {
+  return (
+    <div className="full-page-center" data-testid="app-loading">
+      <Spin size="large" />
+    </div>
+  );
+}
+
+function RequireAuth() {
+  const { status, expired } = useAuth();
+  const location = useLocation();
+  if (status === 'loading') return <FullPageSpin />;
+  if (status === 'anonymous') {
+    // Come back to the same page after an expired session; an explicit logout starts afresh.
+    const from = expired ? `${location.pathname}${location.search}` : undefined;
+    return <Navigate to="/login" replace state={from ? { from } : null} />;
+  }
+  return <AppLayout />;
+}
+
+function RequireAbility({ any, children }: { any: Ability[]; children: ReactNode }) {
+  const { me } = useAuth();
+  return hasAbility(me, ...any) ? children : <ForbiddenResult />;
+}
+
+function redirectTarget(state: unknown): string {
+  if (typeof state === 'object' && state !== null && 'from' in state) {
+    const from = state.from;
+    if (typeof from === 'string' && from.startsWith('/') && !from.startsWith('/login')) return from;
+  }
+  return '/';
+}
+
+function LoginRoute() {
+  const { status } = useAuth();
+  const location = useLocation();
+  if (status === 'loading') return <FullPageSpin />;
+  if (status === 'authenticated') return <Navigate to={redirectTarget(location.state)} replace />;
+  return <LoginPage />;
+}
+
+const router = createBrowserRouter(
+  [
+    { path: '/login', element: <LoginRoute /> },
+    {
+      path: '/',
+      element: <RequireAuth />,
+      children: [
+        { index: true, element: <OverviewPage /> },
+        {
+          path: 'regions',
+          element: (
+            <RequireAbility any={['region.manage']}>
+              <RegionsPage />
+            </RequireAbility>
+          ),
+        },
+        {
+          path: 'orgs',
+          element: (
+            <RequireAbility any={['org.manage', 'org.read']}>
+              <OrgsPage />
+            </RequireAbility>
+          ),
+        },
+        {
+          path: 'users',
+          element: (
+            <RequireAbility any={['user.manage']}>
+              <UsersPage />
+            </RequireAbility>
+          ),
+        },
+        {
+          path: 'tokens',
+          element: (
+            <RequireAbility any={['token.manage']}>
+              <TokensPage />
+            </RequireAbility>
+          ),
+        },
+        {
+          path: 'audit',
+          element: (
+            <RequireAbility any={['audit.read']}>
+              <AuditPage />
+            </RequireAbility>
+          ),
+        },
+        { path: 'calendar', element: <CalendarPage /> },
+        { path: '*', element: <NotFoundResult /> },
+      ],
+    },
+  ],
+  { basename: '/console' },
+);
+
+export function Root() {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={theme}>
+      <AntApp>
+        <AuthProvider>
+          <RouterProvider router={router} />
+        </AuthProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,186 @@
+/**
+ * The one fetch wrapper of the console. Every request goes to `/api/v1`, carries the session
+ * cookie (same-origin), the UI language (`Accept-Language`) and, for state-changing methods, the
+ * CSRF token obtained from `/auth/login` or `/auth/me`.
+ */
+
+export const API_BASE = '/api/v1';
+
+export type ErrorCode =
+  | 'VALIDATION'
+  | 'BAD_REQUEST'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INTERNAL'
+  | 'NETWORK';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly fields: Record<string, string>;
+  readonly requestId: string | null;
+
+  constructor(
+    status: number,
+    code: ErrorCode,
+    message: string,
+    fields: Record<string, string> = {},
+    requestId: string | null = null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+    this.requestId = requestId;
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+interface ClientState {
+  csrfToken: string | null;
+  language: string;
+  onUnauthenticated: (() => void) | null;
+}
+
+const state: ClientState = {
+  csrfToken: null,
+  language: 'zh-CN',
+  onUnauthenticated: null,
+};
+
+export function setCsrfToken(token: string | null): void {
+  state.csrfToken = token;
+}
+
+export function setApiLanguage(language: string): void {
+  state.language = language;
+}
+
+/** Called when an authenticated request comes back 401 (session expired or revoked). */
+export function setUnauthenticatedHandler(handler: (() => void) | null): void {
+  state.onUnauthenticated = handler;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toStringRecord(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isRecord(value)) return out;
+  for (const [key, val] of Object.entries(value)) {
+    if (typeof val === 'string') out[key] = val;
+  }
+  return out;
+}
+
+const KNOWN_CODES = new Set<string>([
+  'VALIDATION',
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
+  'INTERNAL',
+]);
+
+function codeFromStatus(status: number): ErrorCode {
+  if (status === 400) return 'BAD_REQUEST';
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 422) return 'VALIDATION';
+  if (status === 429) return 'RATE_LIMITED';
+  return 'INTERNAL';
+}
+
+function parseError(status: number, body: unknown): ApiError {
+  const err = isRecord(body) ? body.error : undefined;
+  if (isRecord(err)) {
+    const rawCode = typeof err.code === 'string' ? err.code : '';
+    const code = KNOWN_CODES.has(rawCode) ? (rawCode as ErrorCode) : codeFromStatus(status);
+    const message = typeof err.message === 'string' ? err.message : `HTTP ${String(status)}`;
+    const requestId = typeof err.requestId === 'string' ? err.requestId : null;
+    return new ApiError(status, code, message, toStringRecord(err.fields), requestId);
+  }
+  return new ApiError(status, codeFromStatus(status), `HTTP ${String(status)}`);
+}
+
+export interface RequestOptions {
+  /** Query-string parameters; empty, null and undefined values are omitted. */
+  query?: Record<string, string | number | null | undefined>;
+  body?: unknown;
+  /** Do not trigger the global "session expired" handler on 401 (login, initial /auth/me). */
+  skipAuthRedirect?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function request<T>(
+  method: Method,
+  path: string,
+  opts: RequestOptions = {},
+): Promise<T> {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(opts.query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const qs = params.toString();
+  const url = `${API_BASE}${path}${qs ? `?${qs}` : ''}`;
+
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': state.language,
+  };
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && state.csrfToken) headers['x-csrf-token'] = state.csrfToken;
+
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: opts.body === undefined ? null : JSON.stringify(opts.body),
+      signal: opts.signal ?? null,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : String(e));
+  }
+
+  const text = await res.text();
+  let body: unknown = null;
+  if (text) {
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch {
+      body = null;
+    }
+  }
+
+  if (!res.ok) {
+    const error = parseError(res.status, body);
+    if (res.status === 401 && !opts.skipAuthRedirect) state.onUnauthenticated?.();
+    throw error;
+  }
+  return body as T;
+}
+
+export const api = {
+  get: <T>(path: string, opts?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, opts),
+  post: <T>(path: string, body?: unknown, opts?: RequestOptions) =>
+    request<T>('POST', path, { ...opts, body: body ?? {} }),
+  patch: <T>(path: string, body: unknown, opts?: RequestOptions) =>
+    request<T>('PATCH', path, { ...opts, body }),
+  del: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
+};
