@@ -1,10 +1,23 @@
-import { Migrator, type Kysely, type MigrationResult } from 'kysely';
+import { Migrator, sql, type Kysely, type MigrationResult } from 'kysely';
 import type { Db } from './database.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 
-function migratorFor(db: Db): Migrator {
+/**
+ * On PostgreSQL the migration tables are pinned to the connection's current schema: Kysely otherwise
+ * checks for them across every schema of the database and, finding another schema's, skips creating
+ * its own (one schema per test run shares database `test`).
+ */
+async function migratorFor(db: Db): Promise<Migrator> {
+  let migrationTableSchema: string | undefined;
+  if (db.dialect.engine === 'postgres') {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(
+      db.kysely,
+    );
+    migrationTableSchema = rows[0]?.schema;
+  }
   return new Migrator({
     db: db.kysely,
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
     provider: {
       getMigrations: () =>
         Promise.resolve(
@@ -21,7 +34,7 @@ function migratorFor(db: Db): Migrator {
 
 /** Applies every pending migration; throws with the failing migration's name on error. */
 export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
-  const { error, results } = await migratorFor(db).migrateToLatest();
+  const { error, results } = await (await migratorFor(db)).migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
     throw new Error(
@@ -36,6 +49,6 @@ export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
 
 /** Names of migrations not yet applied; empty means the schema is current (used by /readyz). */
 export async function pendingMigrations(db: Db): Promise<string[]> {
-  const migrations = await migratorFor(db).getMigrations();
+  const migrations = await (await migratorFor(db)).getMigrations();
   return migrations.filter((migration) => migration.executedAt === undefined).map((m) => m.name);
 }

@@ -350,6 +350,18 @@ for (const engine of ENGINES) {
         t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } });
       const org = await asSystem('/api/v1/orgs/GAJ');
       assert.equal(org.statusCode, 200);
+      // Last use is recorded off the request path; give it a moment.
+      let lastUsedAt: string | null = null;
+      for (let i = 0; i < 50 && !lastUsedAt; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const row = await t.platform.services.db.kysely
+          .selectFrom('api_tokens')
+          .select('last_used_at')
+          .where('id', '=', token.id)
+          .executeTakeFirstOrThrow();
+        lastUsedAt = row.last_used_at;
+      }
+      assert.ok(lastUsedAt, 'last_used_at recorded');
       assert.equal(org.json<{ name: string }>().name, '示范市公安局');
       // A system token has no user abilities.
       assert.equal((await asSystem('/api/v1/users')).statusCode, 403);

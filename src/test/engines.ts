@@ -19,26 +19,37 @@ export const PG_TEST_URL =
 
 let pgReachable: Promise<boolean> | undefined;
 
-async function checkPostgres(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_TEST_URL, connectionTimeoutMillis: 3000 });
+async function tryConnect(): Promise<unknown> {
+  const client = new pg.Client({ connectionString: PG_TEST_URL, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
     await client.query('select 1');
-    return true;
+    return null;
   } catch (error) {
-    if (process.env.CI) {
-      throw new Error(
-        `PostgreSQL is required in CI but unreachable at ${PG_TEST_URL}: ${String(error)}`,
-      );
-    }
-    process.stderr.write(
-      `\n!!! PostgreSQL unreachable at ${PG_TEST_URL}: the PostgreSQL half of the database tests is SKIPPED.\n` +
-        `!!! Start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n\n`,
-    );
-    return false;
+    return error;
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+async function checkPostgres(): Promise<boolean> {
+  // A loaded machine (a parallel build) can delay the first connection: try a few times.
+  let error: unknown = null;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    error = await tryConnect();
+    if (error === null) return true;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  if (process.env.CI) {
+    throw new Error(
+      `PostgreSQL is required in CI but unreachable at ${PG_TEST_URL}: ${String(error)}`,
+    );
+  }
+  process.stderr.write(
+    `\n!!! PostgreSQL unreachable at ${PG_TEST_URL} (${String(error)}): the PostgreSQL half of the database tests is SKIPPED.\n` +
+      `!!! Start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n\n`,
+  );
+  return false;
 }
 
 export const ENGINES: Engine[] = ['sqlite', 'postgres'];

@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { engineAvailable, ENGINES, PG_TEST_URL } from '../test/engines.ts';
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/govdx.mjs');
+
+for (const engine of ENGINES) {
+  describe(`govdx CLI [${engine}]`, { skip: !(await engineAvailable(engine)) }, () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'govdx-cli-'));
+    const schema = `cli_${randomBytes(5).toString('hex')}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      GOVDX_DATA_DIR: dir,
+      GOVDX_LOG_LEVEL: 'silent',
+      GOVDX_DATABASE_URL:
+        engine === 'sqlite'
+          ? `sqlite:${path.join(dir, 'cli.db')}`
+          : `${PG_TEST_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    };
+    const govdx = (...args: string[]) =>
+      spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+
+    before(async () => {
+      if (engine !== 'postgres') return;
+      const client = new pg.Client({ connectionString: PG_TEST_URL });
+      await client.connect();
+      await client.query(`create schema ${schema}`);
+      await client.end();
+    });
+    after(async () => {
+      rmSync(dir, { recursive: true, force: true });
+      if (engine !== 'postgres') return;
+      const client = new pg.Client({ connectionString: PG_TEST_URL });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    });
+
+    it('lists every command in --help', () => {
+      const help = govdx('--help');
+      assert.equal(help.status, 0);
+      for (const command of [
+        'serve',
+        'migrate',
+        'demo',
+        'user',
+        'token',
+        'org',
+        'config',
+        'calendar',
+      ]) {
+        assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
+      }
+    });
+
+    it('migrates, loads the demo once, and lists organisations as JSON', () => {
+      const migrate = govdx('migrate');
+      assert.equal(migrate.status, 0, migrate.stderr);
+      assert.match(migrate.stdout, /Success: 0001_foundation/);
+      assert.match(govdx('migrate').stdout, /up to date/);
+      const demo = govdx('demo');
+      assert.equal(demo.status, 0, demo.stderr);
+      assert.match(demo.stdout, /admin\s+authority_admin/);
+      const again = govdx('demo');
+      assert.equal(again.status, 1);
+      assert.match(again.stderr, /not empty/);
+      const list = govdx('org', 'list', '--json');
+      const orgs = JSON.parse(list.stdout) as { code: string; kind: string }[];
+      assert.ok(orgs.filter((org) => org.kind === 'department').length >= 12);
+      assert.ok(orgs.some((org) => org.code === 'DSJ' && org.kind === 'authority'));
+    });
+
+    it('creates users and tokens through the actions, with clear errors', () => {
+      const created = govdx(
+        'user',
+        'create',
+        '--org',
+        'GAJ',
+        '--role',
+        'dept_operator',
+        '--username',
+        'cli_clerk',
+        '--password',
+        'Cli-password-1',
+      );
+      assert.equal(created.status, 0, created.stderr);
+      assert.match(created.stdout, /created user cli_clerk/);
+      const duplicate = govdx(
+        'user',
+        'create',
+        '--org',
+        'GAJ',
+        '--role',
+        'dept_operator',
+        '--username',
+        'cli_clerk',
+        '--password',
+        'Cli-password-1',
+      );
+      assert.equal(duplicate.status, 1);
+      assert.match(duplicate.stderr, /CONFLICT/);
+      const weak = govdx(
+        'user',
+        'create',
+        '--org',
+        'GAJ',
+        '--role',
+        'dept_operator',
+        '--username',
+        'cli_weak',
+        '--password',
+        'short',
+      );
+      assert.equal(weak.status, 1);
+      assert.match(weak.stderr, /password: 至少 10 个字符/);
+      const token = govdx(
+        'token',
+        'create',
+        '--org',
+        'GAJ',
+        '--name',
+        '前置机',
+        '--expires',
+        '2099-01-01',
+      );
+      assert.equal(token.status, 0, token.stderr);
+      assert.match(token.stdout.trim(), /^gdx_[A-Za-z0-9_-]{43}$/);
+      const badOrg = govdx('token', 'create', '--org', 'NOPE', '--name', 'x');
+      assert.equal(badOrg.status, 1);
+      assert.match(badOrg.stderr, /orgCode/);
+    });
+
+    it('computes working days and refuses uncovered years', () => {
+      const ok = govdx('calendar', 'add-working-days', '2025-09-26', '5', '--region', '990100');
+      assert.equal(ok.stdout.trim(), '2025-10-10');
+      const uncovered = govdx('calendar', 'add-working-days', '2026-12-28', '10');
+      assert.equal(uncovered.status, 1);
+      assert.match(uncovered.stderr, /2027/);
+    });
+
+    it('checks the configuration, listing every problem', () => {
+      const ok = govdx('config', 'check');
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.match(ok.stdout, /schema up to date/);
+      const bad = spawnSync(process.execPath, [BIN, 'config', 'check'], {
+        env: { ...env, GOVDX_PORT: 'x', GOVDX_LOG_LEVEL: 'loud' },
+        encoding: 'utf8',
+      });
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr, /GOVDX_PORT/);
+      assert.match(bad.stderr, /GOVDX_LOG_LEVEL/);
+    });
+
+    it('serves until SIGTERM and shuts down cleanly', async () => {
+      const server = spawn(process.execPath, [BIN, 'serve'], { env: { ...env, GOVDX_PORT: '0' } });
+      let output = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no listen line: ${output}`)), 30_000);
+        server.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /listening on (http:\/\/\S+)/.exec(output);
+          if (match?.[1]) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        });
+      });
+      const ready = await fetch(`${url}/readyz`);
+      assert.equal(ready.status, 200);
+      const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
+      server.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    });
+  });
+}
