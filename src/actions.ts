@@ -2,6 +2,7 @@ import type { AnyAction } from './core/action.ts';
 import { auditActions } from './modules/audit/actions.ts';
 import { authActions } from './modules/auth/actions.ts';
 import { calendarActions } from './modules/calendar/actions.ts';
+import { catalogActions } from './modules/catalog/actions.ts';
 import { orgActions } from './modules/orgs/actions.ts';
 import { regionActions } from './modules/regions/actions.ts';
 import { tokenActions } from './modules/tokens/actions.ts';
@@ -16,6 +17,7 @@ export const ACTIONS: readonly AnyAction[] = [
   ...tokenActions,
   ...calendarActions,
   ...auditActions,
+  ...catalogActions,
 ];
 
 const BY_NAME = new Map(ACTIONS.map((action) => [action.name, action]));

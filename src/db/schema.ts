@@ -112,6 +112,67 @@ export interface CalendarYearTable {
   created_at: string;
 }
 
+export type ResourceStatus =
+  'draft' | 'submitted' | 'returned' | 'published' | 'superseded' | 'withdrawn';
+
+export interface ResourceTable {
+  id: string;
+  code: string;
+  org_id: string;
+  live_version: number | null;
+  latest_version: number;
+  created_at: string;
+}
+
+export interface ResourceVersionTable {
+  resource_id: string;
+  version: number;
+  status: ResourceStatus;
+  revision: number;
+  content: string;
+  name: string;
+  classification: string;
+  share_class: string;
+  open_class: string;
+  format_category: string;
+  update_cycle: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_comment: string | null;
+  field_comments: string | null;
+  duplicate_flags: string | null;
+  published_at: string | null;
+  withdrawn_at: string | null;
+  withdraw_reason: string | null;
+}
+
+export interface ResourceAuthoritativeItemTable {
+  resource_id: string;
+  item_name: string;
+  column_name: string;
+}
+
+export interface CatalogSequenceTable {
+  prefix: string;
+  last_value: number;
+}
+
+export interface CatalogTriggerTable {
+  id: Generated<number>;
+  org_id: string;
+  kind: 'law' | 'duty';
+  description: string;
+  recorded_at: string;
+  recorded_by: string;
+  due_date: string;
+  resolved_at: string | null;
+  resolution: string | null;
+}
+
 export interface Database {
   regions: RegionTable;
   orgs: OrgTable;
@@ -123,4 +184,9 @@ export interface Database {
   login_failures: LoginFailureTable;
   calendar_overrides: CalendarOverrideTable;
   calendar_years: CalendarYearTable;
+  resources: ResourceTable;
+  resource_versions: ResourceVersionTable;
+  resource_authoritative_items: ResourceAuthoritativeItemTable;
+  catalog_sequences: CatalogSequenceTable;
+  catalog_triggers: CatalogTriggerTable;
 }

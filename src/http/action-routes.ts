@@ -69,6 +69,15 @@ export function registerActionRoutes(
         ...(hasRest ? (carriesBody ? { body: rest } : { querystring: rest }) : {}),
         response: { [status]: presenter?.schema ?? action.output },
       },
+      // A POST whose fields are all optional may come without a body; validate it as {}.
+      ...(carriesBody && hasRest
+        ? {
+            preValidation: (request: { body: unknown }, _reply: unknown, done: () => void) => {
+              request.body ??= {};
+              done();
+            },
+          }
+        : {}),
       handler: async (request, reply) => {
         const input = {
           ...(hasRest ? ((carriesBody ? request.body : request.query) as object) : {}),

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DialectInfo } from '../dialect.ts';
 import * as foundation from './0001_foundation.ts';
+import * as catalog from './0002_catalog.ts';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -9,4 +10,5 @@ export interface DialectMigration {
 /** The static, ordered list of migrations. Append only; never edit or reorder a released entry. */
 export const MIGRATIONS: Record<string, DialectMigration> = {
   '0001_foundation': foundation,
+  '0002_catalog': catalog,
 };
