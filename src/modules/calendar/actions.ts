@@ -33,7 +33,12 @@ const addWorkingDays = defineAction({
       if (!region) throw invalidFields({ region: text('行政区划不存在', 'region does not exist') });
       regionPath = region.path;
     }
-    const date = await ctx.services.calendar.addWorkingDays(input.date, input.n, regionPath);
+    const date = await ctx.services.calendar.addWorkingDays(
+      input.date,
+      input.n,
+      regionPath,
+      ctx.db,
+    );
     return { start: input.date, n: input.n, regionCode: input.region ?? null, date };
   },
 });
@@ -73,7 +78,7 @@ const overrideList = defineAction({
         working: row.working === 1,
         name: row.name,
       })),
-      coveredYears: await ctx.services.calendar.coveredYears(),
+      coveredYears: await ctx.services.calendar.coveredYears(ctx.db),
     };
   },
 });

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { AppError, text } from '../../core/errors.ts';
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
 
 /**
  * The PRC working-day calendar (issue 2; deadlines of R2.4, R4.4, R5.6). Statutory holidays and
@@ -57,8 +59,8 @@ export class WorkingDayCalendar {
   constructor(private readonly db: Db) {}
 
   /** Years the calendar can answer for: the data package's plus those an admin declared. */
-  async coveredYears(): Promise<number[]> {
-    const { declaredYears } = await this.load();
+  async coveredYears(executor?: Kysely<Database>): Promise<number[]> {
+    const { declaredYears } = await this.load(executor);
     return [...new Set([...PACKAGE_YEARS, ...declaredYears])].sort((a, b) => a - b);
   }
 
@@ -72,13 +74,18 @@ export class WorkingDayCalendar {
    * never counts), weekends are off except 调休 working days, statutory holidays are off.
    * `regionPath` (`/990000/990100/`) applies that region's and its ancestors' local overrides.
    */
-  async addWorkingDays(start: string, n: number, regionPath = ''): Promise<string> {
+  async addWorkingDays(
+    start: string,
+    n: number,
+    regionPath = '',
+    executor?: Kysely<Database>,
+  ): Promise<string> {
     if (!Number.isInteger(n) || n < 0 || n > 366) {
       throw new AppError('VALIDATION', undefined, {
         n: text('天数应为 0 到 366 的整数', 'must be an integer from 0 to 366'),
       });
     }
-    const snapshot = await this.load();
+    const snapshot = await this.load(executor);
     const regionCodes = ['', ...regionPath.split('/').filter(Boolean)];
     const day = parseDate(start);
     let remaining = n;
@@ -89,10 +96,10 @@ export class WorkingDayCalendar {
     return formatDate(day);
   }
 
-  async isWorking(date: string, regionPath = ''): Promise<boolean> {
+  async isWorking(date: string, regionPath = '', executor?: Kysely<Database>): Promise<boolean> {
     parseDate(date);
     return this.isWorkingDay(
-      await this.load(),
+      await this.load(executor),
       ['', ...regionPath.split('/').filter(Boolean)],
       date,
     );
@@ -121,15 +128,17 @@ export class WorkingDayCalendar {
     return weekday !== 0 && weekday !== 6;
   }
 
-  private load(): Promise<Snapshot> {
+  /**
+   * `executor` is the caller's transaction when there is one: on SQLite the transaction holds the only
+   * connection, so reading through another handle would wait for ever.
+   */
+  private load(executor: Kysely<Database> = this.db.kysely): Promise<Snapshot> {
     this.snapshot ??= (async () => {
-      const [overrides, years] = await Promise.all([
-        this.db.kysely
-          .selectFrom('calendar_overrides')
-          .select(['region_code', 'date', 'working'])
-          .execute(),
-        this.db.kysely.selectFrom('calendar_years').select('year').execute(),
-      ]);
+      const overrides = await executor
+        .selectFrom('calendar_overrides')
+        .select(['region_code', 'date', 'working'])
+        .execute();
+      const years = await executor.selectFrom('calendar_years').select('year').execute();
       const byRegion = new Map<string, Map<string, boolean>>();
       for (const row of overrides) {
         let dates = byRegion.get(row.region_code);

@@ -287,6 +287,62 @@ for (const engine of ENGINES) {
       assert.match(refused.json<ErrorBody>().error.fields?.['share.class'] ?? '', /R4\.2/);
     });
 
+    it('records catalog-update obligations with working-day due dates (R2.4)', async () => {
+      const admin = await login(t.app, 'admin');
+      const late = await admin.request('POST', '/api/v1/catalog/triggers', {
+        orgCode: 'GAJ',
+        kind: 'law',
+        description: '《户口登记条例》修订，户籍信息项需调整',
+        effectiveDate: '2025-09-26',
+      });
+      assert.equal(late.statusCode, 201, late.body);
+      // 15 working days after 2025-09-26 across the National Day holiday and two 调休 Saturdays/Sundays.
+      assert.equal(late.json<{ dueDate: string }>().dueDate, '2025-10-23');
+      assert.equal(late.json<{ overdue: boolean }>().overdue, true);
+      assert.equal(
+        (
+          await operator.request('POST', '/api/v1/catalog/triggers', {
+            orgCode: 'GAJ',
+            kind: 'duty',
+            description: '职责调整',
+          })
+        ).statusCode,
+        403,
+      );
+      const fresh = (
+        await admin.request('POST', '/api/v1/catalog/triggers', {
+          orgCode: 'GAJ',
+          kind: 'duty',
+          description: '新增出入境管理职责',
+        })
+      ).json<{ id: number; workingDaysLeft: number }>();
+      assert.ok(fresh.workingDaysLeft > 0 && fresh.workingDaysLeft <= 15);
+      const listed = (
+        await operator.request('GET', '/api/v1/catalog/triggers?openOnly=true')
+      ).json<{ items: { id: number; overdue: boolean }[] }>();
+      assert.equal(listed.items[0]?.overdue, true);
+      assert.equal(listed.items.length, 2);
+      assert.equal(
+        (await otherDept.request('GET', '/api/v1/catalog/triggers')).json<{ items: unknown[] }>()
+          .items.length,
+        0,
+      );
+      const resolved = await operator.request(
+        'POST',
+        `/api/v1/catalog/triggers/${fresh.id}/resolve`,
+        { resolution: '已提交 BM-GAJ 相关目录更新' },
+      );
+      assert.equal(resolved.json<{ late: boolean }>().late, false);
+      assert.equal(
+        (
+          await operator.request('POST', `/api/v1/catalog/triggers/${fresh.id}/resolve`, {
+            resolution: '再次办结',
+          })
+        ).statusCode,
+        409,
+      );
+    });
+
     it('rejects unknown enum values and ill-formed data items', async () => {
       const wrongEnum = await operator.request('POST', '/api/v1/catalog/resources', {
         orgCode: 'GAJ',

@@ -16,6 +16,7 @@ import type { ResourceStatus } from '../../db/schema.ts';
 import { findOrgByCode } from '../orgs/actions.ts';
 import { ResourceContent, type ResourceContentDto } from './model.ts';
 import { checkResourceRules } from './rules.ts';
+import { triggerActions } from './triggers.ts';
 import {
   codePrefix,
   contentColumns,
@@ -669,4 +670,5 @@ export const catalogActions = [
   get,
   versions,
   list,
+  ...triggerActions,
 ];
