@@ -173,6 +173,30 @@ export interface CatalogTriggerTable {
   resolution: string | null;
 }
 
+export interface ResourceSearchTable {
+  id: Generated<number>;
+  resource_id: string;
+  code: string;
+  version: number;
+  org_id: string;
+  org_code: string;
+  org_name: string;
+  region_path: string;
+  name: string;
+  summary: string;
+  classification: string;
+  share_class: string;
+  open_class: string;
+  format_category: string;
+  update_cycle: string;
+  published_at: string;
+}
+
+export interface ResourceSearchDomainTable {
+  doc_id: number;
+  domain: string;
+}
+
 export interface Database {
   regions: RegionTable;
   orgs: OrgTable;
@@ -189,4 +213,6 @@ export interface Database {
   resource_authoritative_items: ResourceAuthoritativeItemTable;
   catalog_sequences: CatalogSequenceTable;
   catalog_triggers: CatalogTriggerTable;
+  resource_search: ResourceSearchTable;
+  resource_search_domains: ResourceSearchDomainTable;
 }

@@ -3,6 +3,7 @@ import { runAction } from '../core/run-action.ts';
 import type { Services } from '../core/services.ts';
 import { getAction } from '../actions.ts';
 import { creditCodeCheckCharacter } from '../core/validators/credit-code.ts';
+import { DEMO_CATALOG_ENTRIES } from '../modules/catalog/demo-entries.ts';
 import { REGION_PRESETS } from '../modules/regions/actions.ts';
 
 /**
@@ -204,6 +205,12 @@ export async function loadDemo(services: Services): Promise<{ users: typeof DEMO
   }
   for (const user of DEMO_USERS) {
     await run('user.create', { ...user, password: DEMO_PASSWORD });
+  }
+  // The demo catalog (issue 3): every entry compiled, submitted and published through the actions.
+  for (const entry of DEMO_CATALOG_ENTRIES) {
+    const { code } = (await run('catalog.resource.create', entry)) as { code: string };
+    await run('catalog.resource.submit', { code });
+    await run('catalog.resource.publish', { code, comment: '示范数据' });
   }
   return { users: DEMO_USERS };
 }

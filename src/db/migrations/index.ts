@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DialectInfo } from '../dialect.ts';
 import * as foundation from './0001_foundation.ts';
 import * as catalog from './0002_catalog.ts';
+import * as catalogSearch from './0003_catalog_search.ts';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -11,4 +12,5 @@ export interface DialectMigration {
 export const MIGRATIONS: Record<string, DialectMigration> = {
   '0001_foundation': foundation,
   '0002_catalog': catalog,
+  '0003_catalog_search': catalogSearch,
 };

@@ -16,6 +16,7 @@ import type { ResourceStatus } from '../../db/schema.ts';
 import { findOrgByCode } from '../orgs/actions.ts';
 import { ResourceContent, type ResourceContentDto } from './model.ts';
 import { checkResourceRules } from './rules.ts';
+import { catalogSearch, indexResource, unindexResource } from './search.ts';
 import { triggerActions } from './triggers.ts';
 import {
   codePrefix,
@@ -423,6 +424,17 @@ const publish = defineAction({
         )
         .execute();
     }
+    await indexResource(ctx.db, ctx.services.db.dialect, {
+      resourceId: row.resource_id,
+      code: row.code,
+      version: row.version,
+      orgId: row.org_id,
+      orgCode: row.org_code,
+      orgName: row.org_name,
+      regionPath: row.region_path,
+      publishedAt: now,
+      content,
+    });
     return reload(ctx, row.code, row.version);
   },
 });
@@ -527,6 +539,7 @@ const withdraw = defineAction({
       .deleteFrom('resource_authoritative_items')
       .where('resource_id', '=', resource.id)
       .execute();
+    await unindexResource(ctx.db, ctx.services.db.dialect, resource.id);
     return reload(ctx, resource.code, resource.live_version);
   },
 });
@@ -670,5 +683,6 @@ export const catalogActions = [
   get,
   versions,
   list,
+  catalogSearch,
   ...triggerActions,
 ];
