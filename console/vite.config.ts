@@ -26,6 +26,8 @@ export default defineConfig({
               test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/,
             },
             { name: 'i18n', test: /node_modules[\\/](i18next|react-i18next)[\\/]/ },
+            // Only loaded (dynamic import) when an Excel file is read or written.
+            { name: 'exceljs', test: /node_modules[\\/]exceljs[\\/]/, priority: 1 },
             { name: 'antd', test: /node_modules[\\/]/ },
           ],
         },

@@ -19,8 +19,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import ExcelJS from 'exceljs';
 import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = process.env.GOVDX_CHROMIUM ?? '/usr/bin/chromium';
@@ -154,6 +155,7 @@ function ensureConsoleBuilt(): void {
 }
 
 let server: RunningServer | undefined;
+let scratchDir: string | undefined;
 let browser: Browser | undefined;
 let context: BrowserContext | undefined;
 let page: Page | undefined;
@@ -161,6 +163,7 @@ let page: Page | undefined;
 before(
   async () => {
     ensureConsoleBuilt();
+    scratchDir = mkdtempSync(path.join(tmpdir(), 'govdx-e2e-files-'));
     server = await startServer();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -188,6 +191,7 @@ after(async () => {
   await context?.close();
   await browser?.close();
   await server?.close();
+  if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
 });
 
 function currentPage(): Page {
@@ -202,6 +206,17 @@ function baseUrl(): string {
 
 async function shot(name: string): Promise<void> {
   await currentPage().screenshot({ path: `/tmp/console-${name}.png`, fullPage: true });
+}
+
+/** Waits for a modal's opening animation so that screenshots show the end state. */
+async function settled(p: Page): Promise<void> {
+  // A string: this project's Node tsconfig has no DOM types.
+  await p.evaluate(`Promise.all(
+    document
+      .getAnimations()
+      .filter((a) => a.effect?.target?.closest?.('.ant-modal-root'))
+      .map((a) => a.finished.catch(() => undefined)),
+  )`);
 }
 
 async function login(p: Page, username: string, password: string): Promise<void> {
@@ -224,6 +239,71 @@ async function chooseOption(p: Page, testId: string, text: string): Promise<void
   const option = p.locator('.ant-select-item-option:visible', { hasText: text }).first();
   await option.waitFor();
   await option.click();
+}
+
+/** Types a date into an antd DatePicker and confirms it. */
+async function fillDate(p: Page, testId: string, value: string): Promise<void> {
+  const input = p.getByTestId(testId);
+  await input.click();
+  await input.fill(value);
+  await input.press('Enter');
+  await p.locator('.ant-picker-dropdown:visible').waitFor({ state: 'detached' });
+  assert.equal(await input.inputValue(), value);
+}
+
+/** Runs the working-day calculator and returns the result (or error) text. */
+async function calculate(p: Page, date: string, n: number): Promise<string> {
+  await fillDate(p, 'calc-date', date);
+  await p.getByTestId('calc-n').fill(String(n));
+  const [response] = await Promise.all([
+    p.waitForResponse((r) => r.url().includes('/api/v1/calendar/add-working-days')),
+    p.getByTestId('calc-submit').click(),
+  ]);
+  const body = (await response.json()) as { date?: string };
+  const outcome = body.date
+    ? p.getByTestId('calc-result').filter({ hasText: body.date })
+    : p.getByTestId('calc-error');
+  await outcome.waitFor();
+  return outcome.innerText();
+}
+
+/** Clicks `trigger`, saves the download it starts and reads it as a workbook. */
+async function downloadWorkbook(
+  p: Page,
+  trigger: Locator,
+): Promise<{ name: string; workbook: ExcelJS.Workbook }> {
+  // Fails fast with the console's own message when it could not build the file.
+  const failure = p.locator('.ant-message-error, .ant-modal:visible .ant-alert-error').first();
+  const downloading = p.waitForEvent('download');
+  await trigger.click();
+  const download = await Promise.race([
+    downloading,
+    failure.waitFor().then(async () => {
+      throw new Error(`no download: ${await failure.innerText()}`);
+    }),
+  ]);
+  assert.ok(scratchDir);
+  const saved = path.join(scratchDir, `download-${Date.now().toString(36)}.xlsx`);
+  await download.saveAs(saved);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(saved);
+  return { name: download.suggestedFilename(), workbook };
+}
+
+function headerOf(workbook: ExcelJS.Workbook): unknown[] {
+  const sheet = workbook.worksheets[0];
+  assert.ok(sheet, 'the workbook has no worksheet');
+  return (sheet.getRow(1).values as unknown[]).slice(1);
+}
+
+function overrideRow(p: Page, text: string): Locator {
+  return p.locator('[data-testid="overrides-table"] .ant-table-row', { hasText: text });
+}
+
+async function deleteOverride(p: Page, scope: string, date: string): Promise<void> {
+  await p.getByTestId(`override-delete-${scope}-${date}`).click();
+  await p.locator('.ant-popover:visible').getByTestId('override-delete-confirm').click();
+  await p.getByTestId(`override-delete-${scope}-${date}`).waitFor({ state: 'detached' });
 }
 
 void test(
@@ -337,6 +417,184 @@ void test(
     await shot('english');
     await p.getByTestId('lang-switch').getByText('中文').click();
     await p.getByTestId('menu-overview').filter({ hasText: '首页' }).waitFor();
+
+    await logout(p);
+  },
+);
+
+void test(
+  'admin maintains the working-day calendar, imports a holiday notice from Excel and exports lists',
+  { timeout: 180_000 },
+  async () => {
+    const p = currentPage();
+    await p.goto(`${baseUrl()}/console/`);
+    await login(p, 'admin', DEMO_PASSWORD);
+
+    await p.getByTestId('menu-calendar').click();
+    await p.getByTestId('calc-submit').waitFor();
+    // The holiday data package ends with 2026: from then on next year is not covered until an
+    // administrator enters and declares it, which the page says clearly.
+    const nextYear = new Date().getFullYear() + 1;
+    if (nextYear > 2026) {
+      const coverage = p.getByTestId('calendar-coverage-alert');
+      await coverage.waitFor();
+      assert.match(
+        await coverage.innerText(),
+        new RegExp(`${String(nextYear)} 年法定节假日尚未录入`),
+      );
+    }
+    assert.match(await p.getByTestId('calendar-covered-years').innerText(), /2004–2026 年/);
+    await shot('calendar-admin');
+
+    // A deadline running into an uncovered year is refused with the server's Chinese message.
+    if (nextYear > 2026) {
+      const refused = await calculate(p, `${String(nextYear - 1)}-12-30`, 5);
+      assert.match(refused, /工作日历尚未收录/);
+      await shot('calendar-uncovered');
+    }
+
+    // Before: 2026-11-30 (Monday) + 1 working day = Tuesday 2026-12-01.
+    assert.match(await calculate(p, '2026-11-30', 1), /2026-12-01/);
+
+    // Add a national day off on Tuesday 2026-12-01.
+    await p.getByRole('tab', { name: '节假日与调休维护' }).click();
+    await p.getByTestId('overrides-table').waitFor();
+    assert.match(p.url(), /[?&]tab=manage/);
+    await p.getByTestId('override-add').click();
+    await fillDate(p, 'override-date', '2026-12-01');
+    await p.locator('.ant-modal:visible').getByText('放假（休息日）').click();
+    await p.getByTestId('override-name').locator('input').fill('测试假日');
+    await settled(p);
+    await shot('calendar-override-add');
+    await p.getByTestId('override-submit').click();
+    const added = overrideRow(p, '2026-12-01');
+    await added.waitFor();
+    const addedText = await added.innerText();
+    assert.match(addedText, /测试假日/);
+    assert.match(addedText, /放假/);
+    assert.match(addedText, /全国/);
+
+    // The calculator now skips it: 2026-11-30 + 1 working day = 2026-12-02.
+    await p.getByRole('tab', { name: '工作日计算' }).click();
+    assert.match(await calculate(p, '2026-11-30', 1), /2026-12-02/);
+
+    // Delete it again: back to 2026-12-01.
+    await p.getByRole('tab', { name: '节假日与调休维护' }).click();
+    await deleteOverride(p, 'national', '2026-12-01');
+    await p.getByRole('tab', { name: '工作日计算' }).click();
+    assert.match(await calculate(p, '2026-11-30', 1), /2026-12-01/);
+
+    // Excel import: three good rows (a date cell, a text date, a local holiday) and two bad ones.
+    assert.ok(scratchDir);
+    const file = path.join(scratchDir, '2026年补充安排.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('节假日安排');
+    sheet.addRow(['日期', '类型', '名称', '行政区划代码']);
+    sheet.addRow([new Date(Date.UTC(2026, 11, 7)), '放假', '导入测试假日', null]);
+    sheet.addRow(['2026-12-12', '上班', '导入测试调休', null]);
+    sheet.addRow(['2026/12/14', '放假', '导入测试地方假日', '990100']);
+    sheet.addRow(['2026-13-01', '放假', '坏日期', null]);
+    sheet.addRow(['2026-12-15', '请假', '坏类型', null]);
+    sheet.getCell('A2').numFmt = 'yyyy-mm-dd';
+    await workbook.xlsx.writeFile(file);
+
+    await p.getByRole('tab', { name: '节假日与调休维护' }).click();
+    await p.getByTestId('override-import').click();
+    await p.getByTestId('import-modal').waitFor();
+    // The template has the import columns and a sheet of instructions.
+    const template = await downloadWorkbook(p, p.getByTestId('import-template'));
+    assert.equal(template.name, '工作日历导入模板.xlsx');
+    assert.deepEqual(headerOf(template.workbook), ['日期', '类型', '名称', '行政区划代码']);
+    assert.deepEqual(
+      template.workbook.worksheets.map((w) => w.name),
+      ['节假日安排', '填写说明'],
+    );
+    await p.locator('.ant-modal:visible input[type="file"]').setInputFiles(file);
+    const summary = p.getByTestId('import-summary');
+    await summary.waitFor();
+    assert.match(await summary.innerText(), /共 5 行：3 行可导入，2 行有错误/);
+    const preview = p.getByTestId('import-preview');
+    assert.match(await preview.innerText(), /日期“2026-13-01”无效/);
+    assert.match(await preview.innerText(), /类型“请假”无效/);
+    await settled(p);
+    await shot('calendar-import-preview');
+
+    await p.getByTestId('import-run').click();
+    const result = p.getByTestId('import-result');
+    await result.waitFor();
+    assert.match(await result.innerText(), /成功 3 条，失败 0 条，跳过 2 条/);
+    await settled(p);
+    await shot('calendar-import-done');
+    await p.getByTestId('import-close').click();
+    await p.getByTestId('import-modal').waitFor({ state: 'detached' });
+
+    await overrideRow(p, '导入测试假日').waitFor();
+    assert.match(await overrideRow(p, '2026-12-07').innerText(), /导入测试假日[\s\S]*全国/);
+    assert.match(await overrideRow(p, '2026-12-12').innerText(), /调休上班/);
+    assert.match(await overrideRow(p, '2026-12-14').innerText(), /示范市/);
+    await shot('calendar-manage');
+
+    // The override table exports in the import format.
+    const exported = await downloadWorkbook(p, p.getByTestId('overrides-export'));
+    assert.deepEqual(headerOf(exported.workbook).slice(0, 4), [
+      '日期',
+      '类型',
+      '名称',
+      '行政区划代码',
+    ]);
+    assert.equal(exported.workbook.worksheets[0]?.actualRowCount, 4);
+
+    // 确认年度已录入 warns when the year has no entries yet (cancelled: declaring cannot be undone).
+    await p.getByTestId('calendar-declare').click();
+    await p.getByTestId('declare-year').fill('2030');
+    await p.getByTestId('declare-empty-warning').waitFor();
+    await p.getByTestId('declare-note').fill('国务院办公厅关于2030年部分节假日安排的通知');
+    await settled(p);
+    await shot('calendar-declare');
+    await p
+      .locator('.ant-modal:visible')
+      .getByRole('button', { name: /取\s*消/ })
+      .click();
+    await p.getByTestId('declare-note').waitFor({ state: 'detached' });
+
+    // The same page in English.
+    await p.getByTestId('lang-switch').getByText('English').click();
+    await p.getByRole('tab', { name: 'Holidays & make-up days' }).waitFor();
+    await shot('calendar-manage-en');
+    await p.getByTestId('override-import').click();
+    await p.getByTestId('import-modal').waitFor();
+    await settled(p);
+    await shot('calendar-import-en');
+    await p.getByTestId('import-close').click();
+    await p.getByTestId('import-modal').waitFor({ state: 'detached' });
+    await p.getByTestId('lang-switch').getByText('中文').click();
+    await p.getByRole('tab', { name: '节假日与调休维护' }).waitFor();
+
+    // Clean up the imported rows (the server may be a shared one, see GOVDX_E2E_URL).
+    await deleteOverride(p, 'national', '2026-12-07');
+    await deleteOverride(p, 'national', '2026-12-12');
+    await deleteOverride(p, '990100', '2026-12-14');
+
+    // 导出 Excel on the organisations and users lists: Chinese headers, one row per table row.
+    for (const list of ['orgs', 'users'] as const) {
+      await p.getByTestId(`menu-${list}`).click();
+      await p.locator(`[data-testid="${list}-table"] .ant-table-row`).first().waitFor();
+      const { name, workbook: listBook } = await downloadWorkbook(
+        p,
+        p.getByTestId(`${list}-export`),
+      );
+      assert.match(name, list === 'orgs' ? /^组织机构_\d{8}\.xlsx$/ : /^用户_\d{8}\.xlsx$/);
+      assert.ok(headerOf(listBook).includes(list === 'orgs' ? '机构代码' : '用户名'));
+      const ws = listBook.worksheets[0];
+      assert.ok(ws);
+      // Every row of the list (all pages), not just the visible page.
+      const totalText = p.locator(`[data-testid="${list}-table"] .ant-pagination-total-text`);
+      const rows =
+        (await totalText.count()) > 0
+          ? Number(/\d+/.exec(await totalText.innerText())?.[0])
+          : await p.locator(`[data-testid="${list}-table"] .ant-table-row`).count();
+      assert.equal(ws.actualRowCount - 1, rows);
+    }
 
     await logout(p);
   },

@@ -111,3 +111,18 @@ export interface WorkingDayResult {
   n: number;
   regionCode: string;
 }
+
+export interface CalendarOverride {
+  /** null = national; otherwise the region (and its sub-regions) the override applies to. */
+  regionCode: string | null;
+  date: string;
+  /** true = 调休上班 (a working day), false = 放假 (a day off). */
+  working: boolean;
+  name: string;
+}
+
+export interface CalendarOverrides {
+  items: CalendarOverride[];
+  /** Years the calendar can compute deadlines in (holiday data package plus declared years). */
+  coveredYears: number[];
+}

@@ -1,4 +1,4 @@
-import { CalendarOutlined } from '@ant-design/icons';
+import { CalendarOutlined, ToolOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
@@ -10,19 +10,25 @@ import {
   InputNumber,
   Row,
   Select,
+  Space,
+  Tabs,
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api';
-import { useMe } from '../auth';
+import { useSearchParams } from 'react-router-dom';
+import { ApiError, api } from '../api';
+import { hasAbility, useMe } from '../auth';
 import { PageHeader } from '../components/common';
 import { applyFieldErrors, errorText } from '../errors';
 import { filterOptionByLabel } from '../format';
 import { useRegions } from '../hooks';
-import type { WorkingDayResult } from '../types';
+import type { AsyncState } from '../hooks';
+import type { CalendarOverrides, Region, WorkingDayResult } from '../types';
+import { CalendarManage } from './calendar/CalendarManage';
+import { CoverageAlert, CoverageTags, useCalendarOverrides } from './calendar/coverage';
 
 interface CalcValues {
   date: Dayjs;
@@ -30,16 +36,25 @@ interface CalcValues {
   region: string;
 }
 
-export function CalendarPage() {
+/** A VALIDATION error about the date, e.g. a deadline running into a year the calendar lacks. */
+function isCoverageError(error: unknown): boolean {
+  return error instanceof ApiError && error.code === 'VALIDATION' && 'date' in error.fields;
+}
+
+function Calculator({
+  regionList,
+  overrides,
+}: {
+  regionList: Region[];
+  overrides: AsyncState<CalendarOverrides>;
+}) {
   const { t } = useTranslation();
   const me = useMe();
-  const regions = useRegions();
   const [form] = Form.useForm<CalcValues>();
   const [submitting, setSubmitting] = useState(false);
   const [result, setResult] = useState<WorkingDayResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ text: string; coverage: boolean } | null>(null);
 
-  const regionList = regions.data ?? [];
   const defaultRegion = me.memberships[0]?.regionCode;
 
   const onFinish = async (values: CalcValues) => {
@@ -57,7 +72,7 @@ export function CalendarPage() {
       setResult(res);
     } catch (e) {
       applyFieldErrors(form, e);
-      setError(errorText(t, e));
+      setError({ text: errorText(t, e), coverage: isCoverageError(e) });
     } finally {
       setSubmitting(false);
     }
@@ -65,7 +80,6 @@ export function CalendarPage() {
 
   return (
     <>
-      <PageHeader title={t('calendar.title')} description={t('calendar.description')} />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}>
           <Card>
@@ -131,7 +145,15 @@ export function CalendarPage() {
         </Col>
         <Col xs={24} lg={12}>
           <Card title={t('calendar.result')} style={{ height: '100%' }}>
-            {error ? <Alert type="error" showIcon title={error} data-testid="calc-error" /> : null}
+            {error ? (
+              <Alert
+                type="error"
+                showIcon
+                title={error.coverage ? t('calendar.coverageErrorTitle') : error.text}
+                description={error.coverage ? error.text : undefined}
+                data-testid="calc-error"
+              />
+            ) : null}
             {result ? (
               <div data-testid="calc-result">
                 <Typography.Text type="secondary">
@@ -153,9 +175,83 @@ export function CalendarPage() {
                 {t('calendar.hint')}
               </Typography.Paragraph>
             ) : null}
+            {overrides.data ? (
+              <div className="calc-coverage">
+                <Space size={8} wrap align="center">
+                  <Typography.Text type="secondary">{t('calendar.coveredYears')}</Typography.Text>
+                  <CoverageTags years={overrides.data.coveredYears} />
+                </Space>
+              </div>
+            ) : null}
           </Card>
         </Col>
       </Row>
+    </>
+  );
+}
+
+type TabKey = 'calc' | 'manage';
+
+export function CalendarPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const canManage = hasAbility(me, 'calendar.manage');
+  const regions = useRegions();
+  const overrides = useCalendarOverrides();
+  const [params, setParams] = useSearchParams();
+  const tab: TabKey = canManage && params.get('tab') === 'manage' ? 'manage' : 'calc';
+  const regionList = regions.data ?? [];
+
+  const setTab = (key: TabKey) => {
+    setParams(key === 'calc' ? {} : { tab: key }, { replace: true });
+  };
+
+  const calculator = <Calculator regionList={regionList} overrides={overrides} />;
+
+  return (
+    <>
+      <PageHeader
+        title={t('calendar.title')}
+        description={canManage ? t('calendar.descriptionAdmin') : t('calendar.description')}
+      />
+      {overrides.data ? (
+        <CoverageAlert
+          coveredYears={overrides.data.coveredYears}
+          canManage={canManage}
+          onManage={
+            tab === 'manage'
+              ? undefined
+              : () => {
+                  setTab('manage');
+                }
+          }
+        />
+      ) : null}
+      {canManage ? (
+        <Tabs
+          activeKey={tab}
+          onChange={(key) => {
+            setTab(key === 'manage' ? 'manage' : 'calc');
+          }}
+          items={[
+            {
+              key: 'calc',
+              label: t('calendar.tabCalc'),
+              icon: <CalendarOutlined />,
+              children: calculator,
+            },
+            {
+              key: 'manage',
+              label: t('calendar.tabManage'),
+              icon: <ToolOutlined />,
+              children: <CalendarManage overrides={overrides} regions={regionList} />,
+            },
+          ]}
+          data-testid="calendar-tabs"
+        />
+      ) : (
+        calculator
+      )}
     </>
   );
 }

@@ -1,11 +1,25 @@
 import { EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, Modal, Select, Table, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Form,
+  Input,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Typography,
+} from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { hasAbility, useMe } from '../auth';
 import { ForbiddenResult, LoadError, Mono, OrgKindTag, PageHeader } from '../components/common';
+import { ExportButton } from '../components/ExportButton';
+import { exportFileName, exportRows } from '../excel';
 import { applyFieldErrors, errorText, isForbidden } from '../errors';
 import { filterOptionByLabel, formatDateTime } from '../format';
 import { useAsync, useRegions } from '../hooks';
@@ -190,6 +204,23 @@ export function OrgsPage() {
 
   if (list.error && isForbidden(list.error)) return <ForbiddenResult />;
 
+  /** The rows the table shows (all pages), with the table's columns. */
+  const exportOrgs = () =>
+    exportRows<Org>({
+      filename: exportFileName(t('orgs.title')),
+      sheetName: t('orgs.title'),
+      rows: list.data ?? [],
+      columns: [
+        { header: t('orgs.code'), width: 14, value: (o) => o.code },
+        { header: t('orgs.name'), width: 30, value: (o) => o.name },
+        { header: t('orgs.kind'), width: 26, value: (o) => t(`orgKinds.${o.kind}`) },
+        { header: t('orgs.region'), width: 16, value: (o) => regionName.get(o.regionCode) ?? '' },
+        { header: t('orgs.regionCode'), width: 12, value: (o) => o.regionCode },
+        { header: t('orgs.creditCode'), width: 24, value: (o) => o.creditCode ?? '' },
+        { header: t('common.createdAt'), width: 20, value: (o) => formatDateTime(o.createdAt) },
+      ],
+    });
+
   const columns: TableColumnsType<Org> = [
     {
       title: t('orgs.code'),
@@ -306,9 +337,16 @@ export function OrgsPage() {
               data-testid="orgs-filter-kind"
             />
           </div>
-          <Button icon={<ReloadOutlined />} onClick={list.reload}>
-            {t('common.refresh')}
-          </Button>
+          <Space wrap>
+            <ExportButton
+              onExport={exportOrgs}
+              disabled={list.loading || !list.data?.length}
+              testId="orgs-export"
+            />
+            <Button icon={<ReloadOutlined />} onClick={list.reload}>
+              {t('common.refresh')}
+            </Button>
+          </Space>
         </div>
         {list.error ? (
           <LoadError error={list.error} onRetry={list.reload} />

@@ -29,6 +29,8 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { hasRole, useMe } from '../auth';
 import { ForbiddenResult, LoadError, Mono, PageHeader, RoleTag } from '../components/common';
+import { ExportButton } from '../components/ExportButton';
+import { exportFileName, exportRows } from '../excel';
 import { applyFieldErrors, errorText, isForbidden } from '../errors';
 import { filterOptionByLabel, formatDateTime } from '../format';
 import { useAsync, useOrgs, useRetained } from '../hooks';
@@ -357,6 +359,37 @@ export function UsersPage() {
     }
   };
 
+  /** The rows the table shows (all pages), with the table's columns. */
+  const exportUsers = () =>
+    exportRows<User>({
+      filename: exportFileName(t('users.title')),
+      sheetName: t('users.title'),
+      rows: list.data ?? [],
+      columns: [
+        { header: t('users.username'), width: 20, value: (u) => u.username },
+        { header: t('users.displayName'), width: 28, value: (u) => u.displayName },
+        {
+          header: t('users.memberships'),
+          width: 48,
+          value: (u) =>
+            u.memberships
+              .map((m) =>
+                t('users.membershipText', {
+                  org: orgName.get(m.orgCode) ?? m.orgCode,
+                  role: t(`roles.${m.role}`),
+                }),
+              )
+              .join(t('common.listSeparator')),
+        },
+        {
+          header: t('users.status'),
+          width: 10,
+          value: (u) => (u.disabled ? t('users.disabled') : t('users.enabled')),
+        },
+        { header: t('common.createdAt'), width: 20, value: (u) => formatDateTime(u.createdAt) },
+      ],
+    });
+
   const columns: TableColumnsType<User> = [
     {
       title: t('users.username'),
@@ -501,9 +534,16 @@ export function UsersPage() {
             options={filterOptions}
             data-testid="users-filter-org"
           />
-          <Button icon={<ReloadOutlined />} onClick={list.reload}>
-            {t('common.refresh')}
-          </Button>
+          <Space wrap>
+            <ExportButton
+              onExport={exportUsers}
+              disabled={list.loading || !list.data?.length}
+              testId="users-export"
+            />
+            <Button icon={<ReloadOutlined />} onClick={list.reload}>
+              {t('common.refresh')}
+            </Button>
+          </Space>
         </div>
         {list.error ? (
           <LoadError error={list.error} onRetry={list.reload} />
