@@ -160,6 +160,19 @@ for (const engine of ENGINES) {
       assert.equal(english.statusCode, 401);
       assert.equal(english.json<ErrorBody>().error.message, 'Authentication required');
       assert.match(english.json<ErrorBody>().error.requestId, /^[0-9a-f-]{36}$/);
+      // An empty body sent with a JSON content type counts as no body.
+      const throwaway = await login(t.app, 'auditor');
+      const emptyJson = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/logout',
+        headers: {
+          cookie: throwaway.cookie,
+          'x-csrf-token': throwaway.csrfToken,
+          'content-type': 'application/json',
+        },
+        payload: '',
+      });
+      assert.equal(emptyJson.statusCode, 200, emptyJson.body);
       const missing = await admin.request('GET', '/api/v1/nothing-here');
       assert.equal(missing.statusCode, 404);
       assert.equal(missing.json<ErrorBody>().error.code, 'NOT_FOUND');

@@ -62,6 +62,17 @@ export async function buildServer(
   });
   // Fastify forbids object defaults on decorators; the API hook sets it on every request.
   app.decorateRequest('actor', null as never);
+  // Fastify's JSON parser (with its prototype-poisoning protection), except that an empty body with a
+  // JSON content type is taken as no body rather than a syntax error (clients send it on DELETE).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    void parseJson(request, text, done);
+  });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
 
   const staticHeaders = securityHeaders({

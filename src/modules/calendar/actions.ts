@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { defineAction } from '../../core/action.ts';
 import { invalidFields, notFound, text } from '../../core/errors.ts';
 import { hasRole, isAuthenticated, isSystem } from '../../core/policy.ts';
-import { DateString, Input, Ok, RegionCode } from '../../core/schemas.ts';
+import { DateString, Input, Ok, RegionCode, Timestamp } from '../../core/schemas.ts';
 import { findRegion } from '../regions/actions.ts';
 import { parseDate } from './calendar.ts';
 
@@ -61,6 +61,9 @@ const overrideList = defineAction({
   output: Type.Object({
     items: Type.Array(Override),
     coveredYears: Type.Array(Type.Integer()),
+    declaredYears: Type.Array(
+      Type.Object({ year: Type.Integer(), note: Type.String(), createdAt: Timestamp }),
+    ),
   }),
   mutating: false,
   http: { method: 'GET', path: '/calendar/overrides' },
@@ -79,6 +82,9 @@ const overrideList = defineAction({
         name: row.name,
       })),
       coveredYears: await ctx.services.calendar.coveredYears(ctx.db),
+      declaredYears: (
+        await ctx.db.selectFrom('calendar_years').selectAll().orderBy('year').execute()
+      ).map((row) => ({ year: row.year, note: row.note, createdAt: row.created_at })),
     };
   },
 });
@@ -91,7 +97,8 @@ const overrideSet = defineAction({
   input: Input({
     date: DateString,
     working: Type.Boolean(),
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    // At least one visible character: a blank holiday name says nothing in the override list.
+    name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
     regionCode: Type.Optional(RegionCode),
   }),
   output: Override,
@@ -168,11 +175,49 @@ const yearDeclare = defineAction({
   policy: (ctx) => mayManageCalendar(ctx.actor),
   handler: async (ctx, input) => {
     ctx.audit.target = `calendar-year:${input.year}`;
+    // An empty year would count 元旦 and 春节 as working days: its national holidays come first.
+    const holidays = await ctx.db
+      .selectFrom('calendar_overrides')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('region_code', '=', '')
+      .where('working', '=', 0)
+      .where('date', 'like', `${input.year}-%`)
+      .executeTakeFirstOrThrow();
+    if (Number(holidays.n) === 0) {
+      throw invalidFields({
+        year: text(
+          `${input.year} 年尚未录入任何全国法定节假日，请先按国务院办公厅通知录入再确认`,
+          `no national holidays are entered for ${input.year}; enter the State Council notice first`,
+        ),
+      });
+    }
     await ctx.db.deleteFrom('calendar_years').where('year', '=', input.year).execute();
     await ctx.db
       .insertInto('calendar_years')
       .values({ year: input.year, note: input.note, created_at: ctx.now.toISOString() })
       .execute();
+    ctx.services.calendar.invalidate();
+    return { ok: true };
+  },
+});
+
+const yearUndeclare = defineAction({
+  name: 'calendar.year.undeclare',
+  description:
+    'Withdraw a year declaration (e.g. declared by mistake); deadlines into it fail again.',
+  tag: 'calendar',
+  input: Input({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) }),
+  output: Ok,
+  mutating: true,
+  http: { method: 'DELETE', path: '/calendar/years/:year' },
+  policy: (ctx) => mayManageCalendar(ctx.actor),
+  handler: async (ctx, input) => {
+    ctx.audit.target = `calendar-year:${input.year}`;
+    const result = await ctx.db
+      .deleteFrom('calendar_years')
+      .where('year', '=', input.year)
+      .executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) throw notFound();
     ctx.services.calendar.invalidate();
     return { ok: true };
   },
@@ -184,4 +229,5 @@ export const calendarActions = [
   overrideSet,
   overrideDelete,
   yearDeclare,
+  yearUndeclare,
 ];

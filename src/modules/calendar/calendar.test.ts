@@ -74,6 +74,19 @@ for (const engine of ENGINES) {
         assert.equal(await add('2025-11-21', 1, '/980000/980100/'), '2025-11-25');
         assert.equal(await add('2025-11-21', 1, '/980000/'), '2025-11-24');
         // 2027 becomes usable once declared; its overrides then count.
+        // A year with no national holidays entered cannot be declared complete.
+        await assert.rejects(
+          run('calendar.year.declare', { year: 2027, note: '空' }),
+          (error: unknown) => {
+            assert.ok(error instanceof AppError);
+            assert.ok(error.fields?.year);
+            return true;
+          },
+        );
+        await assert.rejects(
+          run('calendar.override.set', { date: '2027-01-01', working: false, name: '  ' }),
+          AppError,
+        );
         await run('calendar.override.set', { date: '2027-01-01', working: false, name: '元旦' });
         await run('calendar.year.declare', {
           year: 2027,
@@ -82,10 +95,14 @@ for (const engine of ENGINES) {
         assert.equal(await add('2026-12-31', 1), '2027-01-04');
         const listed = (await run('calendar.override.list', {})) as {
           coveredYears: number[];
+          declaredYears: { year: number; note: string }[];
           items: unknown[];
         };
         assert.ok(listed.coveredYears.includes(2027));
+        assert.equal(listed.declaredYears[0]?.year, 2027);
         assert.equal(listed.items.length, 2);
+        await run('calendar.year.undeclare', { year: 2027 });
+        await assert.rejects(add('2026-12-31', 1), /does not cover 2027/);
         await run('calendar.override.delete', { date: '2025-11-24', regionCode: '980100' });
         assert.equal(await add('2025-11-21', 1, '/980000/980100/'), '2025-11-24');
       });
