@@ -1,0 +1,120 @@
+/**
+ * Issue 3 benchmark: catalog search at 100,000 entries on SQLite and PostgreSQL.
+ * Figure: p50/p95 latency of `searchCatalog` (segmentation, full-text match, facet counts, page) over
+ * mixed Chinese queries with facet filters. Baseline, same run: the bare full-text statement alone
+ * (match + first page, no facets) as plain SQL. Target: p95 <= 50 ms on both engines.
+ *
+ * The 100,000 entries are variations of the 81 demo entries, written straight into the search tables
+ * (the lifecycle actions are measured by the tests, not here). BENCH_ENTRIES overrides the count.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { loadDemo } from '../src/demo/demo.ts';
+import { DEMO_CATALOG_ENTRIES } from '../src/modules/catalog/demo-entries.ts';
+import { indexResource, searchCatalog, segmentQuery, type SearchParams } from '../src/modules/catalog/search.ts';
+import { createTestPlatform, engineAvailable } from '../src/test/engines.ts';
+import type { Engine } from '../src/db/dialect.ts';
+
+const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
+const TARGET_P95_MS = 50;
+const DISTRICTS = ['中心区', '东城区', '西城区', '南湖区', '北山区', '高新区', '经开区', '滨江区', '临港新区', '青山县'];
+const TOPICS = ['年度', '季度汇总', '明细', '统计', '台账', '名录', '档案', '监测', '核验', '变更记录'];
+const QUERY_WORDS = ['户籍', '人口', '营业执照', '不动产', '空气质量', '医疗机构', '社会保险', '学校', '公交', '气象', '企业信用', '婚姻登记', '税务', '公积金', '用水', '执业医师', '驾驶证', '养老', '就业', '排污许可'];
+const FACETS: Partial<SearchParams>[] = [
+  {},
+  { shareClass: 'unconditional' },
+  { domain: 'transport' },
+  { updateCycle: 'daily' },
+  { classification: 'base' },
+  { provider: 'GAJ' },
+  { openClass: 'unconditional', sort: 'newest' },
+];
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function run(engine: Engine): Promise<void> {
+  const platform = await createTestPlatform(engine);
+  try {
+    const { kysely: db, dialect } = platform.services.db;
+    await loadDemo(platform.services);
+    const orgs = new Map(
+      (await db.selectFrom('orgs').innerJoin('regions', 'regions.code', 'orgs.region_code').select(['orgs.id', 'orgs.code', 'orgs.name', 'regions.path']).execute()).map((org) => [org.code, org]),
+    );
+    const started = performance.now();
+    const batch = 1000;
+    for (let start = 0; start < ENTRIES - DEMO_CATALOG_ENTRIES.length; start += batch) {
+      await db.transaction().execute(async (trx) => {
+        for (let i = start; i < Math.min(start + batch, ENTRIES - DEMO_CATALOG_ENTRIES.length); i++) {
+          const template = DEMO_CATALOG_ENTRIES[i % DEMO_CATALOG_ENTRIES.length]!;
+          const org = orgs.get(template.orgCode)!;
+          const district = DISTRICTS[Math.floor(i / DEMO_CATALOG_ENTRIES.length) % DISTRICTS.length]!;
+          const topic = TOPICS[Math.floor(i / (DEMO_CATALOG_ENTRIES.length * DISTRICTS.length)) % TOPICS.length]!;
+          const content = { ...template.content, name: `${district}${template.content.name}${topic}${i}` };
+          const id = randomUUID();
+          const code = `BENCH-${String(i).padStart(7, '0')}`;
+          await trx.insertInto('resources').values({ id, code, org_id: org.id, live_version: 1, latest_version: 1, created_at: new Date().toISOString() }).execute();
+          await indexResource(trx, dialect, {
+            resourceId: id,
+            code,
+            version: 1,
+            orgId: org.id,
+            orgCode: org.code,
+            orgName: org.name,
+            regionPath: org.path,
+            publishedAt: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(),
+            content,
+          });
+        }
+      });
+    }
+    if (engine === 'postgres') await sql`analyze`.execute(db);
+    const loadSeconds = (performance.now() - started) / 1000;
+    const count = Number((await db.selectFrom('resource_search').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    console.log(`[${engine}] ${count} entries indexed in ${loadSeconds.toFixed(1)} s`);
+
+    const ours: number[] = [];
+    const baseline: number[] = [];
+    for (let i = 0; i < QUERIES; i++) {
+      const q = QUERY_WORDS[i % QUERY_WORDS.length]!;
+      const params: SearchParams = { q, sort: 'relevance', limit: 20, offset: 0, ...FACETS[i % FACETS.length] };
+      let t = performance.now();
+      await sql`select s.* from resource_search s inner join ${dialect.search.matches(segmentQuery(q))} m on m.doc_id = s.id order by m.rank desc limit 20`.execute(db);
+      baseline.push(performance.now() - t);
+      t = performance.now();
+      await searchCatalog(db, dialect, params);
+      ours.push(performance.now() - t);
+    }
+    ours.sort((a, b) => a - b);
+    baseline.sort((a, b) => a - b);
+    const p95 = percentile(ours, 95);
+    const baseP95 = percentile(baseline, 95);
+    console.log(`[${engine}] searchCatalog p50 ${percentile(ours, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms; bare full-text statement p50 ${percentile(baseline, 50).toFixed(1)} ms, p95 ${baseP95.toFixed(1)} ms`);
+    for (const [metric, value, base] of [
+      ['search_p50_ms', percentile(ours, 50), percentile(baseline, 50)],
+      ['search_p95_ms', p95, baseP95],
+    ] as const) {
+      console.log(
+        JSON.stringify({
+          bench: 'catalog',
+          engine,
+          metric,
+          value: Math.round(value * 10) / 10,
+          baseline: Math.round(base * 10) / 10,
+          ratio: Math.round((value / Math.max(base, 0.01)) * 100) / 100,
+          target: TARGET_P95_MS,
+          pass: metric === 'search_p95_ms' ? value <= TARGET_P95_MS : true,
+          entries: count,
+        }),
+      );
+    }
+  } finally {
+    await platform.destroy();
+  }
+}
+
+for (const engine of ['sqlite', 'postgres'] as const) {
+  if (await engineAvailable(engine)) await run(engine);
+}
