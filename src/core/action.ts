@@ -6,6 +6,19 @@ import type { Services } from './services.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
+export interface HttpBinding {
+  method: HttpMethod;
+  path: string;
+  status?: number;
+  /**
+   * The action takes a file (its `file` input, see core/files.ts) as the raw request body of one of
+   * these media types, at most `maxBytes` long (larger: 413); its other inputs come from the query.
+   */
+  upload?: { contentTypes: string[]; maxBytes: number };
+  /** The action returns a FileResult (core/files.ts) of one of these media types, sent as the body. */
+  produces?: string[];
+}
+
 /** What an action's handler and policy see. `db` is the transaction for mutating actions. */
 export interface ActionContext {
   db: Kysely<Database>;
@@ -38,7 +51,7 @@ export interface ActionDefinition<I extends TObject, O extends TSchema, P = unde
   mutating: boolean;
   policy: Policy<Static<I>>;
   /** Where HTTP reaches it; path parameters (`:code`) are input properties. */
-  http?: { method: HttpMethod; path: string; status?: number };
+  http?: HttpBinding;
   /**
    * Slow work that needs no database (password hashing) done before the transaction opens, so that
    * SQLite's single writer is not held while it runs.

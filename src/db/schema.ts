@@ -190,6 +190,12 @@ export interface ResourceSearchTable {
   format_category: string;
   update_cycle: string;
   published_at: string;
+  domains: string;
+}
+
+export interface ResourceSearchStateTable {
+  id: number;
+  version: number;
 }
 
 export interface ResourceSearchDomainTable {
@@ -215,4 +221,5 @@ export interface Database {
   catalog_triggers: CatalogTriggerTable;
   resource_search: ResourceSearchTable;
   resource_search_domains: ResourceSearchDomainTable;
+  resource_search_state: ResourceSearchStateTable;
 }

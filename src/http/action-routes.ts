@@ -1,6 +1,8 @@
 import { Type, type TObject } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifySchema } from 'fastify';
 import type { AnyAction } from '../core/action.ts';
+import { AppError } from '../core/errors.ts';
+import { contentDisposition, fileBytes, isFileResult } from '../core/files.ts';
 import { runAction } from '../core/run-action.ts';
 import type { Services } from '../core/services.ts';
 import { SESSION_TTL_MS, Me } from '../modules/auth/actions.ts';
@@ -46,52 +48,114 @@ export function registerActionRoutes(
   services: Services,
   actions: readonly AnyAction[],
 ): void {
+  const uploads = actions.filter((action) => action.http?.upload);
   for (const action of actions) {
-    if (!action.http) continue;
-    const { method, path } = action.http;
-    const status = action.http.status ?? 200;
-    const params = pathParams(path);
-    const rest = Type.Omit(action.input, params, { additionalProperties: false });
-    const hasRest = Object.keys(rest.properties).length > 0;
-    const carriesBody = method === 'POST' || method === 'PATCH' || method === 'PUT';
-    const presenter = PRESENTERS[action.name];
-    app.route({
-      method,
-      url: path,
-      schema: {
-        operationId: action.name,
-        summary: action.name,
-        description: action.description,
-        tags: [action.tag],
-        ...(params.length
-          ? { params: Type.Pick(action.input, params, { additionalProperties: false }) }
-          : {}),
-        ...(hasRest ? (carriesBody ? { body: rest } : { querystring: rest }) : {}),
-        response: { [status]: presenter?.schema ?? action.output },
-      },
-      // A POST whose fields are all optional may come without a body; validate it as {}.
-      ...(carriesBody && hasRest
-        ? {
-            preValidation: (request: { body: unknown }, _reply: unknown, done: () => void) => {
-              request.body ??= {};
-              done();
-            },
-          }
-        : {}),
-      handler: async (request, reply) => {
-        const input = {
-          ...(hasRest ? ((carriesBody ? request.body : request.query) as object) : {}),
-          ...(request.params as object),
-        };
-        const output = await runAction(services, action, input, {
-          actor: request.actor,
-          requestId: request.id,
-          clientIp: request.ip,
-          validateInput: false,
-        });
-        void reply.status(status);
-        return presenter ? presenter.present(output as never, reply, services) : output;
-      },
-    });
+    if (action.http && !action.http.upload) registerRoute(app, services, action);
   }
+  if (uploads.length === 0) return;
+  // File uploads arrive as raw bodies; their parsers live in their own scope, so that JSON routes
+  // keep answering other media types with 415.
+  void app.register((scope, _options, done) => {
+    const types = new Set(uploads.flatMap((action) => action.http?.upload?.contentTypes ?? []));
+    for (const type of types) {
+      if (scope.hasContentTypeParser(type)) continue;
+      scope.addContentTypeParser(type, { parseAs: 'buffer' }, (_request, body, parsed) =>
+        parsed(null, body),
+      );
+    }
+    for (const action of uploads) registerRoute(scope, services, action);
+    done();
+  });
+}
+
+const BINARY = { type: 'string', format: 'binary' } as const;
+
+function registerRoute(app: FastifyInstance, services: Services, action: AnyAction): void {
+  if (!action.http) return;
+  const { method, path, upload, produces } = action.http;
+  const status = action.http.status ?? 200;
+  const params = pathParams(path);
+  // An uploaded file is the body; the other inputs come from the query string.
+  const rest = Type.Omit(action.input, upload ? [...params, 'file'] : params, {
+    additionalProperties: false,
+  });
+  const hasRest = Object.keys(rest.properties).length > 0;
+  const carriesBody = !upload && (method === 'POST' || method === 'PATCH' || method === 'PUT');
+  const presenter = PRESENTERS[action.name];
+  const response = produces
+    ? {
+        description: 'the file',
+        content: Object.fromEntries(produces.map((type) => [type, { schema: BINARY }])),
+      }
+    : (presenter?.schema ?? action.output);
+  const schema: FastifySchema = {
+    operationId: action.name,
+    summary: action.name,
+    description: action.description,
+    tags: [action.tag],
+    ...(params.length
+      ? { params: Type.Pick(action.input, params, { additionalProperties: false }) }
+      : {}),
+    ...(hasRest ? (carriesBody ? { body: rest } : { querystring: rest }) : {}),
+    ...(upload
+      ? {
+          body: {
+            description: `the file, at most ${upload.maxBytes} bytes`,
+            content: Object.fromEntries(
+              upload.contentTypes.map((type) => [type, { schema: BINARY }]),
+            ),
+          },
+        }
+      : {}),
+    response: { [status]: response },
+  };
+  app.route({
+    method,
+    url: path,
+    schema,
+    ...(upload
+      ? {
+          bodyLimit: upload.maxBytes,
+          // The body is bytes, not JSON: the schemas above describe the route for OpenAPI, and runAction
+          // validates the assembled input (query, path parameters and file) against the action's schema.
+          validatorCompiler: () => () => true,
+        }
+      : {}),
+    // A POST whose fields are all optional may come without a body; validate it as {}.
+    ...(carriesBody && hasRest
+      ? {
+          preValidation: (request: { body: unknown }, _reply: unknown, done: () => void) => {
+            request.body ??= {};
+            done();
+          },
+        }
+      : {}),
+    handler: async (request, reply) => {
+      if (upload && !Buffer.isBuffer(request.body)) {
+        throw new AppError('BAD_REQUEST', {
+          zh: `请以请求体上传文件，Content-Type 为 ${upload.contentTypes.join(' 或 ')}`,
+          en: `send the file as the request body with Content-Type ${upload.contentTypes.join(' or ')}`,
+        });
+      }
+      const input = {
+        ...(hasRest ? ((carriesBody ? request.body : request.query) as object) : {}),
+        ...(request.params as object),
+        ...(upload ? { file: request.body } : {}),
+      };
+      const output = await runAction(services, action, input, {
+        actor: request.actor,
+        requestId: request.id,
+        clientIp: request.ip,
+        validateInput: Boolean(upload),
+      });
+      void reply.status(status);
+      if (isFileResult(output)) {
+        const { name, contentType, bytes } = output.file;
+        void reply.header('content-type', contentType);
+        void reply.header('content-disposition', contentDisposition(name));
+        return fileBytes(bytes);
+      }
+      return presenter ? presenter.present(output as never, reply, services) : output;
+    },
+  });
 }

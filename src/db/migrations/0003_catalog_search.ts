@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DialectInfo } from '../dialect.ts';
 
 // Catalog search (issue 3): one row per live catalog entry with its facets, plus the engine's
@@ -23,7 +23,16 @@ export async function up(db: Kysely<unknown>, dialect: DialectInfo): Promise<voi
     .addColumn('format_category', 'varchar(20)', (col) => col.notNull())
     .addColumn('update_cycle', 'varchar(16)', (col) => col.notNull())
     .addColumn('published_at', 'varchar(32)', (col) => col.notNull())
+    /** Space-separated domains, for the in-memory facet index (resource_search_domains serves SQL). */
+    .addColumn('domains', 'text', (col) => col.notNull())
     .execute();
+  // Bumped with every change to the index, so each process knows when to reload its facet index.
+  await db.schema
+    .createTable('resource_search_state')
+    .addColumn('id', 'integer', (col) => col.primaryKey())
+    .addColumn('version', 'integer', (col) => col.notNull())
+    .execute();
+  await sql`insert into resource_search_state (id, version) values (1, 0)`.execute(db);
   for (const column of [
     'org_code',
     'classification',
