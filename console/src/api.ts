@@ -125,17 +125,21 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+function buildUrl(path: string, query: RequestOptions['query']): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return `${API_BASE}${path}${qs ? `?${qs}` : ''}`;
+}
+
 export async function request<T>(
   method: Method,
   path: string,
   opts: RequestOptions = {},
 ): Promise<T> {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(opts.query ?? {})) {
-    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
-  }
-  const qs = params.toString();
-  const url = `${API_BASE}${path}${qs ? `?${qs}` : ''}`;
+  const url = buildUrl(path, opts.query);
 
   const headers: Record<string, string> = {
     Accept: 'application/json',
@@ -174,6 +178,90 @@ export async function request<T>(
     throw error;
   }
   return body as T;
+}
+
+async function failure(res: Response, skipAuthRedirect?: boolean): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = JSON.parse(await res.text()) as unknown;
+  } catch {
+    body = null;
+  }
+  if (res.status === 401 && !skipAuthRedirect) state.onUnauthenticated?.();
+  return parseError(res.status, body);
+}
+
+/** The file name of a `Content-Disposition` header (RFC 6266, with RFC 5987 `filename*`). */
+export function dispositionFileName(header: string | null): string | null {
+  if (!header) return null;
+  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (extended?.[1]) {
+    try {
+      return decodeURIComponent(extended[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // fall through to the plain parameter
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/.exec(header);
+  const value = plain?.[2] ?? plain?.[1];
+  return value ? value.trim() : null;
+}
+
+export interface DownloadedFile {
+  blob: Blob;
+  /** From `Content-Disposition`, when the server sent one. */
+  fileName: string | null;
+}
+
+/** GET of a file (template, export): the body as a Blob; errors as for `request`. */
+export async function downloadRequest(
+  path: string,
+  query?: RequestOptions['query'],
+): Promise<DownloadedFile> {
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, query), {
+      method: 'GET',
+      headers: { 'Accept-Language': state.language },
+      credentials: 'same-origin',
+    });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : String(e));
+  }
+  if (!res.ok) throw await failure(res);
+  return {
+    blob: await res.blob(),
+    fileName: dispositionFileName(res.headers.get('Content-Disposition')),
+  };
+}
+
+/** POST of a raw file body (e.g. an .xlsx upload) with the CSRF header; JSON answer. */
+export async function uploadRequest<T>(
+  path: string,
+  body: Blob,
+  contentType: string,
+  query?: RequestOptions['query'],
+): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': state.language,
+    'Content-Type': contentType,
+  };
+  if (state.csrfToken) headers['x-csrf-token'] = state.csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, query), {
+      method: 'POST',
+      headers,
+      credentials: 'same-origin',
+      body,
+    });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : String(e));
+  }
+  if (!res.ok) throw await failure(res);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : null) as T;
 }
 
 export const api = {

@@ -32,12 +32,12 @@ export function fileResult(name: string, contentType: string, bytes: Uint8Array)
 
 export function isFileResult(value: unknown): value is FileResultDto {
   if (value === null || typeof value !== 'object' || !('file' in value)) return false;
-  const file = (value as { file: unknown }).file;
+  const file = (value).file;
   return (
     file !== null &&
     typeof file === 'object' &&
     'bytes' in file &&
-    (file as { bytes: unknown }).bytes instanceof Uint8Array
+    (file).bytes instanceof Uint8Array
   );
 }
 
