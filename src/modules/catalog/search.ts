@@ -180,33 +180,44 @@ export const SearchInput = Input({
 });
 export type SearchParams = Static<typeof SearchInput> & { openOnly?: boolean };
 
+/** Facets in a fixed order: index 0-5 are single-valued columns, 6 (domain) is multi-valued. */
+const FACET_NAMES = [
+  'provider',
+  'classification',
+  'shareClass',
+  'openClass',
+  'formatCategory',
+  'updateCycle',
+  'domain',
+] as const;
+type FacetName = (typeof FACET_NAMES)[number];
+const DOMAIN = 6;
+const OPEN_CLASS = 3;
+
 interface FacetRow {
   id: number;
-  orgCode: string;
-  orgName: string;
-  classification: string;
-  shareClass: string;
-  openClass: string;
-  formatCategory: string;
-  updateCycle: string;
-  domains: string[];
-  /** Position in newest-first and in name order, precomputed so that sorting a page is integer work. */
+  /** Value codes of facets 0-5 (see FacetSnapshot.dictionaries). */
+  values: Uint16Array;
+  domains: number[];
   newestOrder: number;
   nameOrder: number;
-  code: string;
 }
 
 interface FacetSnapshot {
   version: number;
-  rows: FacetRow[];
   byId: Map<number, FacetRow>;
+  newestFirst: FacetRow[];
+  byName: FacetRow[];
+  /** Per facet: the distinct values, a row stores their index. */
+  dictionaries: string[][];
+  orgNames: Map<string, string>;
 }
 
 /**
- * The facet columns of every live entry, held in memory per process (a small column store: about
- * 100 bytes an entry, 10 MB at 100,000). Filtering, facet counting and sorting happen here in one pass;
- * the database answers only the full-text match and the page's rows. Reloaded when the index version
- * in resource_search_state moves, so every process sees a change at its next search.
+ * The facet columns of every live entry, held in memory per process as small integer codes (about
+ * 60 bytes an entry). Filtering, facet counting and ordering happen here in one pass; the database
+ * answers only the full-text match and the page's rows. Reloaded when the index version in
+ * resource_search_state moves, so every process sees a change at its next search.
  */
 const snapshots = new WeakMap<object, Promise<FacetSnapshot>>();
 
@@ -222,7 +233,7 @@ async function facetSnapshot(db: Kysely<Database>, key: object): Promise<FacetSn
     const snapshot = await cached;
     if (snapshot.version === version) return snapshot;
   }
-  const loading = (async () => {
+  const loading = (async (): Promise<FacetSnapshot> => {
     const rows = await db
       .selectFrom('resource_search')
       .select([
@@ -240,23 +251,40 @@ async function facetSnapshot(db: Kysely<Database>, key: object): Promise<FacetSn
         'published_at',
       ])
       .execute();
-    const facetRows: FacetRow[] = rows.map((row) => ({
-      id: row.id,
-      code: row.code,
-      orgCode: row.org_code,
-      orgName: row.org_name,
-      classification: row.classification,
-      shareClass: row.share_class,
-      openClass: row.open_class,
-      formatCategory: row.format_category,
-      updateCycle: row.update_cycle,
-      domains: row.domains ? row.domains.split(' ') : [],
-      newestOrder: 0,
-      nameOrder: 0,
-    }));
+    const dictionaries: string[][] = FACET_NAMES.map(() => []);
+    const lookups = FACET_NAMES.map(() => new Map<string, number>());
+    const code = (facet: number, value: string): number => {
+      const lookup = lookups[facet]!;
+      let index = lookup.get(value);
+      if (index === undefined) {
+        index = dictionaries[facet]!.push(value) - 1;
+        lookup.set(value, index);
+      }
+      return index;
+    };
+    const orgNames = new Map<string, string>();
+    const facetRows = rows.map((row) => {
+      orgNames.set(row.org_code, row.org_name);
+      const values = new Uint16Array(6);
+      [
+        row.org_code,
+        row.classification,
+        row.share_class,
+        row.open_class,
+        row.format_category,
+        row.update_cycle,
+      ].forEach((value, facet) => (values[facet] = code(facet, value)));
+      return {
+        id: row.id,
+        values,
+        domains: row.domains ? row.domains.split(' ').map((domain) => code(DOMAIN, domain)) : [],
+        newestOrder: 0,
+        nameOrder: 0,
+      };
+    });
     const collator = new Intl.Collator('zh-CN');
     const order = rows.map((row, index) => ({
-      index,
+      row: facetRows[index]!,
       name: row.name,
       publishedAt: row.published_at,
       code: row.code,
@@ -268,10 +296,19 @@ async function facetSnapshot(db: Kysely<Database>, key: object): Promise<FacetSn
           ? -1
           : a.code.localeCompare(b.code),
     );
-    order.forEach((entry, position) => (facetRows[entry.index]!.newestOrder = position));
+    const newestFirst = order.map(
+      (entry, position) => ((entry.row.newestOrder = position), entry.row),
+    );
     order.sort((a, b) => collator.compare(a.name, b.name) || a.code.localeCompare(b.code));
-    order.forEach((entry, position) => (facetRows[entry.index]!.nameOrder = position));
-    return { version, rows: facetRows, byId: new Map(facetRows.map((row) => [row.id, row])) };
+    const byName = order.map((entry, position) => ((entry.row.nameOrder = position), entry.row));
+    return {
+      version,
+      byId: new Map(facetRows.map((row) => [row.id, row])),
+      newestFirst,
+      byName,
+      dictionaries,
+      orgNames,
+    };
   })();
   snapshots.set(key, loading);
   loading.catch(() => snapshots.delete(key));
@@ -285,35 +322,6 @@ async function bumpIndexVersion(db: Kysely<Database>): Promise<void> {
     .set((eb) => ({ version: eb('version', '+', 1) }))
     .where('id', '=', 1)
     .execute();
-}
-
-type FacetName =
-  | 'provider'
-  | 'classification'
-  | 'shareClass'
-  | 'openClass'
-  | 'formatCategory'
-  | 'updateCycle'
-  | 'domain';
-const FACET_NAMES: FacetName[] = [
-  'provider',
-  'classification',
-  'shareClass',
-  'openClass',
-  'formatCategory',
-  'updateCycle',
-  'domain',
-];
-
-function facetValues(row: FacetRow, facet: FacetName): string[] {
-  switch (facet) {
-    case 'provider':
-      return [row.orgCode];
-    case 'domain':
-      return row.domains;
-    default:
-      return [row[facet]];
-  }
 }
 
 /**
@@ -339,52 +347,75 @@ export async function searchCatalog(
       for (const row of rows) ranks.set(Number(row.doc_id), Number(row.rank));
     }
   }
-  const filters: Partial<Record<FacetName, string>> = {
-    provider: params.provider,
-    classification: params.classification,
-    shareClass: params.shareClass,
-    openClass: params.openClass,
-    formatCategory: params.formatCategory,
-    updateCycle: params.updateCycle,
-    domain: params.domain,
-  };
-  const active = FACET_NAMES.filter((facet) => filters[facet] !== undefined);
-  const counts = new Map<FacetName, Map<string, number>>(
-    FACET_NAMES.map((facet) => [facet, new Map()]),
-  );
+  const requested: (string | undefined)[] = [
+    params.provider,
+    params.classification,
+    params.shareClass,
+    params.openClass,
+    params.formatCategory,
+    params.updateCycle,
+    params.domain,
+  ];
+  // Active filters as [facet, value code]; an unknown value matches nothing (code -1).
+  const active: [number, number][] = [];
+  requested.forEach((value, facet) => {
+    if (value !== undefined) active.push([facet, snapshot.dictionaries[facet]!.indexOf(value)]);
+  });
+  const closedCode = snapshot.dictionaries[OPEN_CLASS]!.indexOf('none');
+  const counts = snapshot.dictionaries.map((values) => new Int32Array(values.length));
+  const sort = params.sort === 'relevance' && !ranks ? 'newest' : params.sort;
+  // Without a query the pre-ordered list is walked, so no sort of the whole catalog is needed.
+  let candidates: FacetRow[];
+  if (ranks) {
+    candidates = [];
+    for (const id of ranks.keys()) {
+      const row = snapshot.byId.get(id);
+      if (row) candidates.push(row);
+    }
+  } else {
+    candidates = sort === 'name' ? snapshot.byName : snapshot.newestFirst;
+  }
   const hits: FacetRow[] = [];
-  const candidates = ranks
-    ? [...ranks.keys()]
-        .map((id) => snapshot.byId.get(id))
-        .filter((row): row is FacetRow => row !== undefined)
-    : snapshot.rows;
-  for (const row of candidates) {
-    if (params.openOnly && row.openClass === 'none') continue;
+  const activeFacets = active.map(([facet]) => facet);
+  const activeValues = active.map(([, value]) => value);
+  const activeCount = active.length;
+  const domainCounts = counts[DOMAIN]!;
+  // The hot loop of every search: plain indexed loops, no allocation per row.
+  for (let r = 0; r < candidates.length; r++) {
+    const row = candidates[r]!;
+    const values = row.values;
+    if (params.openOnly && values[OPEN_CLASS] === closedCode) continue;
     // Each facet counts under every filter but its own, so a user can widen a choice (drill sideways).
-    let failed: FacetName | null = null;
+    let failed = -1;
     let failures = 0;
-    for (const facet of active) {
-      if (!facetValues(row, facet).includes(filters[facet]!)) {
+    for (let a = 0; a < activeCount; a++) {
+      const facet = activeFacets[a]!;
+      const value = activeValues[a]!;
+      if (facet === DOMAIN ? !row.domains.includes(value) : values[facet] !== value) {
         failed = facet;
         if (++failures > 1) break;
       }
     }
     if (failures > 1) continue;
-    for (const facet of failed ? [failed] : FACET_NAMES) {
-      const facetCounts = counts.get(facet)!;
-      for (const value of facetValues(row, facet))
-        facetCounts.set(value, (facetCounts.get(value) ?? 0) + 1);
+    if (failures === 1) {
+      if (failed === DOMAIN)
+        for (let d = 0; d < row.domains.length; d++) domainCounts[row.domains[d]!]!++;
+      else counts[failed]![values[failed]!]!++;
+      continue;
     }
-    if (failures === 0) hits.push(row);
+    for (let facet = 0; facet < DOMAIN; facet++) counts[facet]![values[facet]!]!++;
+    for (let d = 0; d < row.domains.length; d++) domainCounts[row.domains[d]!]!++;
+    hits.push(row);
   }
-  const sort = params.sort === 'relevance' && !ranks ? 'newest' : params.sort;
-  hits.sort((a, b) =>
-    sort === 'name'
-      ? a.nameOrder - b.nameOrder
-      : sort === 'newest'
-        ? a.newestOrder - b.newestOrder
-        : (ranks!.get(b.id) ?? 0) - (ranks!.get(a.id) ?? 0) || a.newestOrder - b.newestOrder,
-  );
+  if (ranks) {
+    hits.sort((a, b) =>
+      sort === 'name'
+        ? a.nameOrder - b.nameOrder
+        : sort === 'newest'
+          ? a.newestOrder - b.newestOrder
+          : ranks.get(b.id)! - ranks.get(a.id)! || a.newestOrder - b.newestOrder,
+    );
+  }
   const page = hits.slice(params.offset, params.offset + params.limit);
   const details = page.length
     ? new Map(
@@ -401,15 +432,16 @@ export async function searchCatalog(
         ).map((row) => [row.id, row]),
       )
     : new Map<number, never>();
-  const orgNames = new Map(snapshot.rows.map((row) => [row.orgCode, row.orgName]));
-  const facetList = (facet: FacetName) =>
-    [...counts.get(facet)!.entries()]
-      .map(([value, count]) => ({
-        value,
-        count,
-        label: facet === 'provider' ? (orgNames.get(value) ?? value) : value,
-      }))
-      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  const facetList = (facet: number) =>
+    snapshot.dictionaries[facet]!.flatMap((value, index) => {
+      const count = counts[facet]![index]!;
+      return count > 0
+        ? [{ value, count, label: facet === 0 ? (snapshot.orgNames.get(value) ?? value) : value }]
+        : [];
+    }).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  const facets = Object.fromEntries(
+    FACET_NAMES.map((name, facet) => [name, facetList(facet)]),
+  ) as Record<FacetName, ReturnType<typeof facetList>>;
   return {
     total: hits.length,
     tokens,
@@ -430,20 +462,12 @@ export async function searchCatalog(
               formatCategory: detail.format_category,
               updateCycle: detail.update_cycle,
               publishedAt: detail.published_at,
-              domains: row.domains,
+              domains: row.domains.map((domain) => snapshot.dictionaries[DOMAIN]![domain]!),
             },
           ]
         : [];
     }),
-    facets: {
-      provider: facetList('provider'),
-      classification: facetList('classification'),
-      shareClass: facetList('shareClass'),
-      openClass: facetList('openClass'),
-      formatCategory: facetList('formatCategory'),
-      updateCycle: facetList('updateCycle'),
-      domain: facetList('domain'),
-    },
+    facets,
   };
 }
 
