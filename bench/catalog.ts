@@ -11,16 +11,64 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { loadDemo } from '../src/demo/demo.ts';
 import { DEMO_CATALOG_ENTRIES } from '../src/modules/catalog/demo-entries.ts';
-import { indexResource, searchCatalog, segmentQuery, type SearchParams } from '../src/modules/catalog/search.ts';
+import {
+  indexResource,
+  searchCatalog,
+  segmentQuery,
+  type SearchParams,
+} from '../src/modules/catalog/search.ts';
 import { createTestPlatform, engineAvailable } from '../src/test/engines.ts';
 import type { Engine } from '../src/db/dialect.ts';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
 const TARGET_P95_MS = 50;
-const DISTRICTS = ['中心区', '东城区', '西城区', '南湖区', '北山区', '高新区', '经开区', '滨江区', '临港新区', '青山县'];
-const TOPICS = ['年度', '季度汇总', '明细', '统计', '台账', '名录', '档案', '监测', '核验', '变更记录'];
-const QUERY_WORDS = ['户籍', '人口', '营业执照', '不动产', '空气质量', '医疗机构', '社会保险', '学校', '公交', '气象', '企业信用', '婚姻登记', '税务', '公积金', '用水', '执业医师', '驾驶证', '养老', '就业', '排污许可'];
+const DISTRICTS = [
+  '中心区',
+  '东城区',
+  '西城区',
+  '南湖区',
+  '北山区',
+  '高新区',
+  '经开区',
+  '滨江区',
+  '临港新区',
+  '青山县',
+];
+const TOPICS = [
+  '年度',
+  '季度汇总',
+  '明细',
+  '统计',
+  '台账',
+  '名录',
+  '档案',
+  '监测',
+  '核验',
+  '变更记录',
+];
+const QUERY_WORDS = [
+  '户籍',
+  '人口',
+  '营业执照',
+  '不动产',
+  '空气质量',
+  '医疗机构',
+  '社会保险',
+  '学校',
+  '公交',
+  '气象',
+  '企业信用',
+  '婚姻登记',
+  '税务',
+  '公积金',
+  '用水',
+  '执业医师',
+  '驾驶证',
+  '养老',
+  '就业',
+  '排污许可',
+];
 const FACETS: Partial<SearchParams>[] = [
   {},
   { shareClass: 'unconditional' },
@@ -41,21 +89,48 @@ async function run(engine: Engine): Promise<void> {
     const { kysely: db, dialect } = platform.services.db;
     await loadDemo(platform.services);
     const orgs = new Map(
-      (await db.selectFrom('orgs').innerJoin('regions', 'regions.code', 'orgs.region_code').select(['orgs.id', 'orgs.code', 'orgs.name', 'regions.path']).execute()).map((org) => [org.code, org]),
+      (
+        await db
+          .selectFrom('orgs')
+          .innerJoin('regions', 'regions.code', 'orgs.region_code')
+          .select(['orgs.id', 'orgs.code', 'orgs.name', 'regions.path'])
+          .execute()
+      ).map((org) => [org.code, org]),
     );
     const started = performance.now();
     const batch = 1000;
     for (let start = 0; start < ENTRIES - DEMO_CATALOG_ENTRIES.length; start += batch) {
       await db.transaction().execute(async (trx) => {
-        for (let i = start; i < Math.min(start + batch, ENTRIES - DEMO_CATALOG_ENTRIES.length); i++) {
+        for (
+          let i = start;
+          i < Math.min(start + batch, ENTRIES - DEMO_CATALOG_ENTRIES.length);
+          i++
+        ) {
           const template = DEMO_CATALOG_ENTRIES[i % DEMO_CATALOG_ENTRIES.length]!;
           const org = orgs.get(template.orgCode)!;
-          const district = DISTRICTS[Math.floor(i / DEMO_CATALOG_ENTRIES.length) % DISTRICTS.length]!;
-          const topic = TOPICS[Math.floor(i / (DEMO_CATALOG_ENTRIES.length * DISTRICTS.length)) % TOPICS.length]!;
-          const content = { ...template.content, name: `${district}${template.content.name}${topic}${i}` };
+          const district =
+            DISTRICTS[Math.floor(i / DEMO_CATALOG_ENTRIES.length) % DISTRICTS.length]!;
+          const topic =
+            TOPICS[
+              Math.floor(i / (DEMO_CATALOG_ENTRIES.length * DISTRICTS.length)) % TOPICS.length
+            ]!;
+          const content = {
+            ...template.content,
+            name: `${district}${template.content.name}${topic}${i}`,
+          };
           const id = randomUUID();
           const code = `BENCH-${String(i).padStart(7, '0')}`;
-          await trx.insertInto('resources').values({ id, code, org_id: org.id, live_version: 1, latest_version: 1, created_at: new Date().toISOString() }).execute();
+          await trx
+            .insertInto('resources')
+            .values({
+              id,
+              code,
+              org_id: org.id,
+              live_version: 1,
+              latest_version: 1,
+              created_at: new Date().toISOString(),
+            })
+            .execute();
           await indexResource(trx, dialect, {
             resourceId: id,
             code,
@@ -72,16 +147,32 @@ async function run(engine: Engine): Promise<void> {
     }
     if (engine === 'postgres') await sql`analyze`.execute(db);
     const loadSeconds = (performance.now() - started) / 1000;
-    const count = Number((await db.selectFrom('resource_search').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const count = Number(
+      (
+        await db
+          .selectFrom('resource_search')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     console.log(`[${engine}] ${count} entries indexed in ${loadSeconds.toFixed(1)} s`);
 
     const ours: number[] = [];
     const baseline: number[] = [];
     for (let i = 0; i < QUERIES; i++) {
       const q = QUERY_WORDS[i % QUERY_WORDS.length]!;
-      const params: SearchParams = { q, sort: 'relevance', limit: 20, offset: 0, ...FACETS[i % FACETS.length] };
+      // One search in ten browses without a query (facets over the whole catalog).
+      const params: SearchParams = {
+        ...(i % 10 === 9 ? {} : { q }),
+        sort: 'relevance',
+        limit: 20,
+        offset: 0,
+        ...FACETS[i % FACETS.length],
+      };
       let t = performance.now();
-      await sql`select s.* from resource_search s inner join ${dialect.search.matches(segmentQuery(q))} m on m.doc_id = s.id order by m.rank desc limit 20`.execute(db);
+      await sql`select s.* from resource_search s inner join ${dialect.search.matches(segmentQuery(q))} m on m.doc_id = s.id order by m.rank desc limit 20`.execute(
+        db,
+      );
       baseline.push(performance.now() - t);
       t = performance.now();
       await searchCatalog(db, dialect, params);
@@ -91,7 +182,9 @@ async function run(engine: Engine): Promise<void> {
     baseline.sort((a, b) => a - b);
     const p95 = percentile(ours, 95);
     const baseP95 = percentile(baseline, 95);
-    console.log(`[${engine}] searchCatalog p50 ${percentile(ours, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms; bare full-text statement p50 ${percentile(baseline, 50).toFixed(1)} ms, p95 ${baseP95.toFixed(1)} ms`);
+    console.log(
+      `[${engine}] searchCatalog p50 ${percentile(ours, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms; bare full-text statement p50 ${percentile(baseline, 50).toFixed(1)} ms, p95 ${baseP95.toFixed(1)} ms`,
+    );
     for (const [metric, value, base] of [
       ['search_p50_ms', percentile(ours, 50), percentile(baseline, 50)],
       ['search_p95_ms', p95, baseP95],
