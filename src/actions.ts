@@ -3,6 +3,7 @@ import { auditActions } from './modules/audit/actions.ts';
 import { authActions } from './modules/auth/actions.ts';
 import { calendarActions } from './modules/calendar/actions.ts';
 import { catalogActions } from './modules/catalog/actions.ts';
+import { exchangeActions } from './modules/catalog/exchange.ts';
 import { orgActions } from './modules/orgs/actions.ts';
 import { regionActions } from './modules/regions/actions.ts';
 import { tokenActions } from './modules/tokens/actions.ts';
@@ -18,6 +19,7 @@ export const ACTIONS: readonly AnyAction[] = [
   ...calendarActions,
   ...auditActions,
   ...catalogActions,
+  ...exchangeActions,
 ];
 
 const BY_NAME = new Map(ACTIONS.map((action) => [action.name, action]));

@@ -6,7 +6,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import pg from 'pg';
+import { resourceContent } from '../modules/catalog/factories.ts';
+import {
+  buildImportTemplate,
+  ITEM_COLUMNS,
+  RESOURCE_COLUMNS,
+  templateValues,
+} from '../modules/catalog/xlsx.ts';
 import { engineAvailable, ENGINES, PG_TEST_URL } from '../test/engines.ts';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/govdx.mjs');
@@ -48,6 +56,7 @@ for (const engine of ENGINES) {
       assert.equal(help.status, 0);
       for (const command of [
         'serve',
+        'catalog',
         'migrate',
         'demo',
         'user',
@@ -75,6 +84,69 @@ for (const engine of ENGINES) {
       const orgs = JSON.parse(list.stdout) as { code: string; kind: string }[];
       assert.ok(orgs.filter((org) => org.kind === 'department').length >= 12);
       assert.ok(orgs.some((org) => org.code === 'DSJ' && org.kind === 'authority'));
+    });
+
+    it('lists, exports and imports catalog entries', async () => {
+      const list = govdx('catalog', 'list', '--json', '--status', 'published', '--org', 'GAJ');
+      assert.equal(list.status, 0, list.stderr);
+      const entries = JSON.parse(list.stdout) as {
+        code: string;
+        provider: { code: string };
+        status: string;
+        version: number;
+        shareClass: string;
+        updateCycle: string;
+        items: { name: string; type: string }[];
+      }[];
+      assert.ok(entries.length >= 3);
+      for (const entry of entries) {
+        assert.equal(entry.provider.code, 'GAJ');
+        assert.equal(entry.status, 'published');
+        assert.ok(entry.version >= 1 && entry.shareClass && entry.updateCycle);
+      }
+      assert.ok(entries.some((entry) => entry.items.some((item) => item.name === '公民身份号码')));
+
+      const csv = spawnSync(
+        process.execPath,
+        [BIN, 'catalog', 'export', '--format', 'csv', '--list', 'open'],
+        { env, timeout: 60_000 },
+      );
+      assert.equal(csv.status, 0, String(csv.stderr));
+      assert.deepEqual([...csv.stdout.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+      assert.match(csv.stdout.toString('utf8'), /^\ufeff资源代码,资源名称,资源提供方/);
+      // A file with one good and one faulty resource: nothing, then (--valid-only) the good one.
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load((await buildImportTemplate()) as never);
+      const add = (good: boolean) => {
+        const content = resourceContent({ name: good ? 'CLI 导入资源' : 'CLI 问题资源' });
+        const values = templateValues('GAJ', content);
+        workbook
+          .getWorksheet('资源')
+          ?.addRow(
+            RESOURCE_COLUMNS.map((column) =>
+              !good && column.key === 'updateCycle'
+                ? '每小时'
+                : (values.resource[column.key] ?? null),
+            ),
+          );
+        for (const itemValues of values.items) {
+          workbook
+            .getWorksheet('信息项')
+            ?.addRow(ITEM_COLUMNS.map((column) => itemValues[column.key] ?? null));
+        }
+      };
+      add(true);
+      add(false);
+      const file = path.join(dir, 'import.xlsx');
+      await workbook.xlsx.writeFile(file);
+      const refused = govdx('catalog', 'import', file);
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, /未导入任何资源/);
+      assert.match(refused.stderr, /资源\s+4\s+更新周期\s+“每小时”不是有效的更新周期/);
+      const partial = govdx('catalog', 'import', file, '--valid-only');
+      assert.equal(partial.status, 0, partial.stderr);
+      assert.match(partial.stdout, /row 3\s+BM-GAJ-\d{6}\s+submitted\s+CLI 导入资源/);
+      assert.match(partial.stderr, /资源\s+4\s+更新周期/);
     });
 
     it('creates users and tokens through the actions, with clear errors', () => {

@@ -1,9 +1,12 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { ACTIONS, getAction } from '../actions.ts';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from '../config/env.ts';
 import type { Actor } from '../core/actor.ts';
 import { AppError } from '../core/errors.ts';
+import { fileBytes, type FileResultDto } from '../core/files.ts';
 import { runAction } from '../core/run-action.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrateToLatest, pendingMigrations } from '../db/migrate.ts';
@@ -11,6 +14,8 @@ import { describeDemoLogins, isDatabaseEmpty, loadDemo } from '../demo/demo.ts';
 import { buildServer } from '../http/server.ts';
 import { createPlatform, type Platform } from '../platform.ts';
 import { ROLES } from '../core/policy.ts';
+import { parseImportErrorField, type ImportResultDto } from '../modules/catalog/exchange.ts';
+import { IMPORT_LIMITS } from '../modules/catalog/xlsx.ts';
 
 /**
  * The govdx CLI. Every command that changes data runs an action as the `system` actor (whoever holds
@@ -195,6 +200,201 @@ org
       }
     }),
   );
+
+const CATALOG_STATUSES = ['draft', 'submitted', 'returned', 'published', 'superseded', 'withdrawn'];
+const catalog = program
+  .command('catalog')
+  .description('catalog entries: list, import from the XLSX template, export the lists');
+catalog
+  .command('list')
+  .description('list catalog entries (the latest version of each, or those in a status)')
+  .option(
+    '--json',
+    'print JSON: code, name, provider, classes, update cycle, status, version and data items',
+  )
+  .addOption(new Option('--status <s>', 'only entries in this status').choices(CATALOG_STATUSES))
+  .option('--org <code>', 'only this provider organisation')
+  .action((options: { json?: boolean; status?: string; org?: string }) =>
+    withPlatform(async (platform) => {
+      interface Summary {
+        code: string;
+        version: number;
+        status: string;
+        name: string;
+        orgCode: string;
+        orgName: string;
+        classification: string;
+        shareClass: string;
+        openClass: string;
+        updateCycle: string;
+      }
+      const summaries: Summary[] = [];
+      for (let offset = 0; ;) {
+        const page = (await run(platform, 'catalog.resource.list', {
+          ...(options.status ? { status: options.status } : {}),
+          ...(options.org ? { orgCode: options.org } : {}),
+          limit: 500,
+          offset,
+        })) as { items: Summary[]; total: number };
+        summaries.push(...page.items);
+        offset += page.items.length;
+        if (page.items.length === 0 || offset >= page.total) break;
+      }
+      if (!options.json) {
+        for (const entry of summaries) {
+          process.stdout.write(
+            `${entry.code.padEnd(16)} ${entry.status.padEnd(10)} v${String(entry.version).padEnd(3)} ${entry.orgCode.padEnd(8)} ${entry.shareClass}/${entry.openClass} ${entry.updateCycle.padEnd(11)} ${entry.name}\n`,
+          );
+        }
+        return;
+      }
+      const entries = [];
+      for (const entry of summaries) {
+        const version = (await run(platform, 'catalog.resource.get', {
+          code: entry.code,
+          version: entry.version,
+        })) as { content: { items: unknown[] } };
+        entries.push({
+          code: entry.code,
+          name: entry.name,
+          provider: { code: entry.orgCode, name: entry.orgName },
+          classification: entry.classification,
+          shareClass: entry.shareClass,
+          openClass: entry.openClass,
+          updateCycle: entry.updateCycle,
+          status: entry.status,
+          version: entry.version,
+          items: version.content.items,
+        });
+      }
+      printJson(entries);
+    }),
+  );
+catalog
+  .command('import')
+  .description(
+    'import entries from the XLSX template (see `govdx catalog export` / GET /api/v1/catalog/template); each is submitted for review',
+  )
+  .argument('<file>', 'XLSX file')
+  .option(
+    '--valid-only',
+    'import the valid resources and list the errors (default: all or nothing)',
+  )
+  .option('--publish', 'publish the imported entries at once')
+  .action((file: string, options: { validOnly?: boolean; publish?: boolean }) =>
+    withPlatform(async (platform) => {
+      if (statSync(file).size > IMPORT_LIMITS.maxBytes) throw new AppError('PAYLOAD_TOO_LARGE');
+      let result: ImportResultDto;
+      try {
+        result = (await run(platform, 'catalog.import', {
+          file: readFileSync(file),
+          fileName: path.basename(file),
+          mode: options.validOnly ? 'valid_only' : 'all_or_nothing',
+          publish: options.publish === true,
+        })) as ImportResultDto;
+      } catch (error) {
+        const rows = importErrorRows(error);
+        if (!rows) throw error;
+        process.stderr.write(
+          `${(error as AppError).localized.zh}\n${(error as AppError).localized.en}\n`,
+        );
+        printImportErrors(rows);
+        process.exitCode = 1;
+        return;
+      }
+      for (const entry of result.created) {
+        process.stdout.write(
+          `row ${String(entry.row).padEnd(5)} ${entry.code.padEnd(16)} ${entry.status.padEnd(10)} ${entry.name}\n`,
+        );
+      }
+      process.stdout.write(`imported ${result.created.length} entries\n`);
+      if (result.errors.length > 0) {
+        printImportErrors(
+          result.errors.map((error) => ({
+            sheet: error.sheet,
+            row: error.row,
+            column: error.column,
+            reason: `${error.message.zh} / ${error.message.en}`,
+          })),
+        );
+        if (result.created.length === 0) process.exitCode = 1;
+      }
+    }),
+  );
+catalog
+  .command('export')
+  .description(
+    'export the sharing catalog, open catalog, responsibility list or whole catalog (live entries)',
+  )
+  .addOption(
+    new Option('--format <format>', 'file format')
+      .choices(['xlsx', 'csv', 'json', 'dcat-jsonld', 'dcat-ttl'])
+      .makeOptionMandatory(),
+  )
+  .addOption(
+    new Option('--list <list>', 'which list (default all; open for DCAT)').choices([
+      'sharing',
+      'open',
+      'responsibility',
+      'all',
+    ]),
+  )
+  .option('--region <code>', 'region (default: the top of the hierarchy)')
+  .option('--org <code>', 'only this provider organisation')
+  .option('--out <file>', 'write to this file (default: standard output)')
+  .action(
+    (options: { format: string; list?: string; region?: string; org?: string; out?: string }) =>
+      withPlatform(async (platform) => {
+        const { file } = (await run(platform, 'catalog.export', {
+          format: options.format,
+          ...(options.list ? { list: options.list } : {}),
+          ...(options.region ? { regionCode: options.region } : {}),
+          ...(options.org ? { orgCode: options.org } : {}),
+        })) as FileResultDto;
+        const bytes = fileBytes(file.bytes) ?? Buffer.alloc(0);
+        if (!options.out) {
+          process.stdout.write(bytes);
+          return;
+        }
+        writeFileSync(options.out, bytes);
+        process.stderr.write(`wrote ${options.out} (${bytes.length} bytes; ${file.name})\n`);
+      }),
+  );
+
+interface ImportErrorRow {
+  sheet: string;
+  row: number;
+  column: string;
+  reason: string;
+}
+
+/** The rows of an all-or-nothing import's VALIDATION error (fields named `资源:3:资源名称`). */
+function importErrorRows(error: unknown): ImportErrorRow[] | undefined {
+  if (!(error instanceof AppError) || error.code !== 'VALIDATION' || !error.fields)
+    return undefined;
+  const rows: ImportErrorRow[] = [];
+  for (const [field, message] of Object.entries(error.fields)) {
+    const where = parseImportErrorField(field);
+    if (!where) return undefined;
+    rows.push({ ...where, reason: `${message.zh} / ${message.en}` });
+  }
+  return rows;
+}
+
+function printImportErrors(rows: ImportErrorRow[]): void {
+  const width = (text: string) =>
+    [...text].reduce((sum, char) => sum + (char.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
+  const pad = (text: string, size: number) => text + ' '.repeat(Math.max(0, size - width(text)));
+  const columnWidth = Math.max(6, ...rows.map((row) => width(row.column)));
+  process.stderr.write(
+    `${pad('sheet', 8)} ${pad('row', 6)} ${pad('column', columnWidth)} reason\n`,
+  );
+  for (const row of rows) {
+    process.stderr.write(
+      `${pad(row.sheet, 8)} ${pad(String(row.row), 6)} ${pad(row.column, columnWidth)} ${row.reason}\n`,
+    );
+  }
+}
 
 const configCommand = program.command('config').description('configuration');
 configCommand

@@ -29,6 +29,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Failed logins per username+address per 15 minutes before login answers 429. */
   loginMaxAttempts: number;
+  /** The address the public reaches the platform at; IRIs of the DCAT export point there. */
+  publicUrl: string;
 }
 
 export interface ConfigVariable {
@@ -86,6 +88,11 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
     name: 'GOVDX_LOGIN_MAX_ATTEMPTS',
     description: 'failed logins per user and address per 15 min',
     default: '5',
+  },
+  {
+    name: 'GOVDX_PUBLIC_URL',
+    description: 'public address (scheme://host[:port]) used in exported links and DCAT IRIs',
+    default: 'http://<GOVDX_HOST>:<GOVDX_PORT>',
   },
 ];
 
@@ -153,7 +160,7 @@ export function loadConfig(
     if (!/^https?:\/\/[^/]+$/.test(origin))
       problems.push(`GOVDX_CORS_ORIGINS entry "${origin}" is not an origin`);
   }
-  const config: Config = {
+  const config: Omit<Config, 'publicUrl'> = {
     databaseUrl,
     port: parseInteger(env, 'GOVDX_PORT', 8080, 0, 65535, problems),
     host: env.GOVDX_HOST || '127.0.0.1',
@@ -167,11 +174,18 @@ export function loadConfig(
     rateLimitPerMinute: parseInteger(env, 'GOVDX_RATE_LIMIT', 6000, 1, 10_000_000, problems),
     loginMaxAttempts: parseInteger(env, 'GOVDX_LOGIN_MAX_ATTEMPTS', 5, 1, 1000, problems),
   };
+  const publicUrl = (env.GOVDX_PUBLIC_URL || `http://${config.host}:${config.port}`).replace(
+    /\/+$/,
+    '',
+  );
+  if (!/^https?:\/\/[^/]+(\/.*)?$/.test(publicUrl)) {
+    problems.push(`GOVDX_PUBLIC_URL="${publicUrl}" must be an http(s) address`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   if (sessionSecret === '') {
     sessionSecret = readOrCreateSecret(dataDir, options.persistSecret ?? true);
   }
-  return { ...config, sessionSecret };
+  return { ...config, sessionSecret, publicUrl };
 }
 
 function readOrCreateSecret(dataDir: string, persist: boolean): string {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { actorId, actorName, actorOrgId, type Actor } from './actor.ts';
@@ -18,6 +19,10 @@ const SECRET_KEY = /pass(word)?|secret|token$/i;
 
 /** Copies action input for the audit log, with passwords and secrets replaced. */
 export function redact(value: unknown): unknown {
+  // Uploaded files are recorded by size and digest, never by content.
+  if (value instanceof Uint8Array) {
+    return `[${value.length} bytes, sha256 ${createHash('sha256').update(value).digest('hex')}]`;
+  }
   if (Array.isArray(value)) return value.map(redact);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(

@@ -4,17 +4,14 @@ import { Type, type Static } from '@sinclair/typebox';
  * Files in and out of actions. The action layer is JSON; an action that takes a file has a `file` input
  * holding its bytes (over HTTP: the raw request body, see `http.upload` in action.ts), and an action
  * that produces a file returns a FileResult, which the HTTP layer sends as the response body and the CLI
- * writes out. Both schemas accept the bytes as they are (a Buffer, or the Uint8Array that validation's
- * structured clone makes of it) and say `format: binary` for OpenAPI.
+ * writes out. The byte schemas accept the bytes as they are (a Buffer, or the Uint8Array that
+ * validation's structured clone makes of it): JSON Schema has no type for them, so they carry only a
+ * description, and the HTTP layer describes the body as `type: string, format: binary` in OpenAPI.
  */
-export const FileBytes = Type.Unsafe<Uint8Array>({
-  format: 'binary',
-  description: 'file content (binary)',
-});
+export const FileBytes = Type.Unsafe<Uint8Array>({ description: 'file content (binary)' });
 
 export const FileInput = Type.Unsafe<Uint8Array>({
-  format: 'binary',
-  description: 'the file: over HTTP the raw request body, not a JSON field',
+  description: 'the file (binary): over HTTP the raw request body, not a JSON field',
 });
 
 export const FileResult = Type.Object({
@@ -32,12 +29,9 @@ export function fileResult(name: string, contentType: string, bytes: Uint8Array)
 
 export function isFileResult(value: unknown): value is FileResultDto {
   if (value === null || typeof value !== 'object' || !('file' in value)) return false;
-  const file = (value).file;
+  const file = value.file;
   return (
-    file !== null &&
-    typeof file === 'object' &&
-    'bytes' in file &&
-    (file).bytes instanceof Uint8Array
+    file !== null && typeof file === 'object' && 'bytes' in file && file.bytes instanceof Uint8Array
   );
 }
 

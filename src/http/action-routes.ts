@@ -63,6 +63,11 @@ export function registerActionRoutes(
         parsed(null, body),
       );
     }
+    // Uploads are for signed-in callers: an anonymous body is refused before it is read.
+    scope.addHook('preParsing', async (request, _reply, payload) => {
+      if (request.actor.type === 'anonymous') throw new AppError('UNAUTHENTICATED');
+      return payload;
+    });
     for (const action of uploads) registerRoute(scope, services, action);
     done();
   });
