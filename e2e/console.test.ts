@@ -205,7 +205,10 @@ function baseUrl(): string {
 }
 
 async function shot(name: string): Promise<void> {
-  await currentPage().screenshot({ path: `/tmp/console-${name}.png`, fullPage: true });
+  const p = currentPage();
+  // From the top: a full-page shot of a scrolled page draws the sticky header mid-page.
+  await p.evaluate('window.scrollTo(0, 0)');
+  await p.screenshot({ path: `/tmp/console-${name}.png`, fullPage: true });
 }
 
 /** Waits for a modal's opening animation so that screenshots show the end state. */
@@ -239,6 +242,7 @@ async function chooseOption(p: Page, testId: string, text: string): Promise<void
   const option = p.locator('.ant-select-item-option:visible', { hasText: text }).first();
   await option.waitFor();
   await option.click();
+  await p.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
 }
 
 /** Types a date into an antd DatePicker and confirms it. */
@@ -596,6 +600,368 @@ void test(
       assert.equal(ws.actualRowCount - 1, rows);
     }
 
+    await logout(p);
+  },
+);
+
+/** The antd form item (label, control, messages) that holds the element with `testId`. */
+function formItem(p: Page, testId: string): Locator {
+  return p.locator('.ant-form-item', { has: p.getByTestId(testId) }).last();
+}
+
+/** The catalog code in an editor address /console/catalog/mine/<code>/edit. */
+function codeFromEditorUrl(url: string): string {
+  const match = /\/catalog\/mine\/([A-Z0-9-]+)\/edit/.exec(url);
+  assert.ok(match?.[1], `not an editor address: ${url}`);
+  return match[1];
+}
+
+/** Waits for a client-side (history API) navigation to an address matching `pattern`. */
+async function waitForPath(p: Page, pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + STEP_TIMEOUT;
+  while (!pattern.test(p.url())) {
+    if (Date.now() > deadline)
+      assert.fail(`expected an address matching ${String(pattern)}: ${p.url()}`);
+    await p.waitForTimeout(100);
+  }
+}
+
+async function openMine(p: Page): Promise<void> {
+  await p.getByTestId('menu-catalog-mine').click();
+  await p.getByTestId('mine-table').waitFor();
+}
+
+async function openReview(p: Page, code: string): Promise<void> {
+  await p.getByTestId('menu-catalog-review').click();
+  await p.getByTestId(`review-open-${code}`).click();
+  await p.getByTestId('review-panel').waitFor();
+}
+
+void test(
+  'a department drafts a catalog entry, the authority returns it with comments, then publishes it; the search finds it',
+  { timeout: 240_000 },
+  async () => {
+    const p = currentPage();
+    const name = '犬只登记信息';
+    await p.goto(`${baseUrl()}/console/`);
+    await login(p, 'gaj_operator', DEMO_PASSWORD);
+
+    // The 数据目录 group offers a department operator search, own entries, obligations and
+    // import/export, but not the review queue.
+    for (const item of ['catalog-search', 'catalog-mine', 'catalog-triggers', 'catalog-exchange']) {
+      assert.equal(await p.getByTestId(`menu-${item}`).count(), 1, `operator should see ${item}`);
+    }
+    assert.equal(await p.getByTestId('menu-catalog-review').count(), 0);
+
+    // 我的目录 → 新建资源: a structured form.
+    await openMine(p);
+    await p.getByTestId('mine-create').click();
+    await p.getByTestId('editor-name').fill(name);
+    await p.getByTestId('editor-category-0').fill('社会治安');
+    await p.getByTestId('editor-category-1').fill('养犬管理');
+    await p
+      .getByTestId('editor-summary')
+      .fill('本市养犬登记、年检和免疫信息，用于养犬管理和走失犬只查找。');
+    const keywords = p.getByTestId('editor-keywords').locator('input');
+    for (const word of ['犬只', '养犬']) {
+      await keywords.fill(word);
+      await keywords.press('Enter');
+    }
+    await p.getByTestId('editor-business-matter').fill('养犬登记');
+    await p.getByTestId('editor-system-name').fill('养犬管理信息系统');
+    await p.getByTestId('editor-contact-name').fill('治安管理支队');
+    await p.getByTestId('editor-contact-phone').fill('0999-01000123');
+    await p.getByTestId('editor-storage').locator('input').fill('MySQL');
+    await p.getByTestId('editor-name').click(); // closes the suggestions
+    // 不予共享 without a legal basis: refused on submit by rule R4.2.
+    await p.getByTestId('editor-share-class').getByText('不予共享').click();
+    await p.getByTestId('editor-share-reasons').fill('含养犬人个人信息');
+    // One key data item.
+    await p.getByTestId('editor-add-item').click();
+    await p.getByTestId('item-name-0').fill('登记编号');
+    await p.getByTestId('item-column-0').fill('reg_no');
+    await p.getByTestId('item-length-0').fill('20');
+    await p.getByTestId('item-key-0').click();
+    assert.equal(await p.getByTestId('item-required-0').getAttribute('aria-checked'), 'true');
+    await shot('catalog-editor');
+
+    await p.getByTestId('editor-submit').click();
+    // The draft is saved (it now has a code) and the rule error shows under the field.
+    const legalBasisError = formItem(p, 'editor-share-legal-basis').locator(
+      '.ant-form-item-explain-error',
+    );
+    await legalBasisError.waitFor();
+    assert.match(await legalBasisError.innerText(), /（R4\.2）/);
+    assert.match(await p.getByTestId('editor-errors').innerText(), /不予共享依据/);
+    const code = codeFromEditorUrl(p.url());
+    assert.match(code, /^BM-GAJ-\d{6}$/);
+    await shot('catalog-rule-error');
+
+    // Share it unconditionally instead, by interface, and submit.
+    await p.getByTestId('editor-share-class').getByText('无条件共享').click();
+    await p.getByTestId('editor-delivery').getByText('接口调用').click();
+    await p.getByTestId('editor-submit').click();
+    await waitForPath(p, new RegExp(`/console/catalog/resources/${code}$`));
+    await p.getByTestId('status-tag').filter({ hasText: '待审核' }).waitFor();
+    await logout(p);
+
+    // The reviewer returns it with an overall comment and a comment on the summary.
+    await login(p, 'reviewer', DEMO_PASSWORD);
+    assert.equal(await p.getByTestId('menu-catalog-review').count(), 1);
+    await p.getByTestId('menu-catalog-review').click();
+    await p.getByTestId(`review-open-${code}`).waitFor();
+    await shot('catalog-review-queue');
+    await openReview(p, code);
+    await p.getByTestId('review-comment').fill('资源摘要不完整，请补充后重新提交。');
+    await p.getByTestId('review-add-field-comment').click();
+    await chooseOption(p, 'review-field-path-0', '资源摘要');
+    await p.getByTestId('review-field-comment-0').fill('请写明覆盖的行政区域和数据起始年份');
+    await shot('catalog-review');
+    await p.getByTestId('review-return').click();
+    await waitForPath(p, /\/console\/catalog\/review$/);
+    await logout(p);
+
+    // The operator sees both comments next to the entry, fixes the summary and resubmits.
+    await login(p, 'gaj_operator', DEMO_PASSWORD);
+    await openMine(p);
+    const row = p.locator('[data-testid="mine-table"] .ant-table-row', { hasText: code });
+    assert.match(await row.innerText(), /已退回/);
+    await p.getByTestId(`mine-edit-${code}`).click();
+    const comments = p.getByTestId('review-comments');
+    await comments.waitFor();
+    assert.match(await comments.innerText(), /资源摘要不完整/);
+    assert.match(
+      await p.getByTestId('field-comment-summary').innerText(),
+      /请写明覆盖的行政区域和数据起始年份/,
+    );
+    await shot('catalog-returned');
+    await p
+      .getByTestId('editor-summary')
+      .fill('示范市城区养犬登记、年检和免疫信息（2018 年起），用于养犬管理和走失犬只查找。');
+    await p.getByTestId('editor-submit').click();
+    await waitForPath(p, new RegExp(`/console/catalog/resources/${code}$`));
+    await p.getByTestId('status-tag').filter({ hasText: '待审核' }).waitFor();
+    await logout(p);
+
+    // The reviewer, reminded of the earlier comments, publishes it.
+    await login(p, 'reviewer', DEMO_PASSWORD);
+    await openReview(p, code);
+    assert.match(
+      await p.getByTestId('review-comments').innerText(),
+      /上次退回意见[\s\S]*资源摘要不完整/,
+    );
+    await p.getByTestId('review-publish').click();
+    await p.getByTestId('review-publish-confirm').click();
+    await waitForPath(p, /\/console\/catalog\/review$/);
+
+    // The catalog search finds it by a Chinese word of its name.
+    await p.getByTestId('menu-catalog-search').click();
+    const search = p.getByTestId('catalog-search-input').locator('input');
+    await search.fill('犬只');
+    await search.press('Enter');
+    const hit = p.locator(
+      `[data-testid="search-results"][data-q="犬只"][data-stale="false"] [data-code="${code}"]`,
+    );
+    await hit.waitFor();
+    assert.match(await hit.innerText(), /犬只登记信息/);
+    assert.match(await hit.innerText(), /示范市公安局/);
+    // How the server segmented the query is shown (jieba splits 犬只 into 犬 / 只).
+    assert.match(await p.getByTestId('search-tokens').innerText(), /犬/);
+    await shot('catalog-search');
+
+    // Its page shows the metadata, the data items and the version history.
+    await p.getByTestId(`search-hit-link-${code}`).click();
+    await p.getByTestId('resource-name').filter({ hasText: name }).waitFor();
+    await p.getByTestId('status-tag').filter({ hasText: '已发布' }).waitFor();
+    assert.match(await p.getByTestId('items-table').innerText(), /reg_no/);
+    await shot('catalog-detail');
+    await logout(p);
+
+    // The department administrator opens version 2 next to the live version 1 and adds an item;
+    // the version comparison shows it.
+    await login(p, 'gaj_admin', DEMO_PASSWORD);
+    await p.goto(`${baseUrl()}/console/catalog/resources/${code}`);
+    await p.getByTestId('resource-new-version').click();
+    await waitForPath(p, new RegExp(`/console/catalog/mine/${code}/edit$`));
+    await p.getByTestId('item-length-0').fill('32');
+    await p.getByTestId('editor-add-item').click();
+    await p.getByTestId('item-name-1').fill('犬只品种');
+    await p.getByTestId('item-column-1').fill('breed');
+    await p.getByTestId('item-length-1').fill('50');
+    await chooseOption(p, 'editor-cycle', '每周');
+    await p.getByTestId('editor-save').click();
+    await p.locator('.ant-message-success', { hasText: '草稿已保存' }).waitFor();
+    await p.goto(`${baseUrl()}/console/catalog/resources/${code}?tab=diff`);
+    const diff = p.getByTestId('version-diff');
+    await diff.waitFor();
+    assert.match(
+      await p.getByTestId('diff-summary').innerText(),
+      /1 个字段变化.*新增 1、删除 0、修改 1/,
+    );
+    assert.match(await p.getByTestId('diff-fields').innerText(), /更新周期[\s\S]*每日[\s\S]*每周/);
+    const itemChanges = await p.getByTestId('diff-items').innerText();
+    assert.match(itemChanges, /修改[\s\S]*reg_no[\s\S]*长度：20[\s\S]*长度：32/);
+    assert.match(itemChanges, /新增[\s\S]*犬只品种/);
+    await shot('catalog-diff');
+    // The live version stays in the catalog while version 2 is a draft.
+    await p.getByRole('tab', { name: /版本历史/ }).click();
+    const history = await p.getByTestId('version-history').innerText();
+    assert.match(history, /第 2 版[\s\S]*草稿/);
+    assert.match(history, /第 1 版[\s\S]*已发布/);
+    await logout(p);
+  },
+);
+
+void test(
+  'the authority records a catalog-update obligation and the department resolves it',
+  { timeout: 120_000 },
+  async () => {
+    const p = currentPage();
+    const description = `《示范市养犬管理条例》修订（${Date.now().toString(36)}）`;
+    await p.goto(`${baseUrl()}/console/`);
+    await login(p, 'admin', DEMO_PASSWORD);
+    await p.getByTestId('menu-catalog-triggers').click();
+    await p.getByTestId('triggers-table').waitFor();
+    await p.getByTestId('triggers-create').click();
+    await chooseOption(p, 'trigger-org', '示范市公安局');
+    await p.getByTestId('trigger-description').fill(description);
+    await settled(p);
+    await shot('catalog-trigger-create');
+    await p.getByTestId('trigger-submit').click();
+    const row = p.locator('[data-testid="triggers-table"] .ant-table-row', {
+      hasText: description,
+    });
+    await row.waitFor();
+    // Due in 15 working days (the region's catalog-update deadline): a countdown, not overdue.
+    assert.match(await row.innerText(), /剩余 1[45] 个工作日/);
+    await shot('catalog-triggers');
+    await logout(p);
+
+    await login(p, 'gaj_admin', DEMO_PASSWORD);
+    await p.getByTestId('menu-catalog-triggers').click();
+    const own = p.locator('[data-testid="triggers-table"] .ant-table-row', {
+      hasText: description,
+    });
+    await own.waitFor();
+    await own.getByRole('button', { name: /办\s*结/ }).click();
+    await p.getByTestId('trigger-resolution').fill('已提交相关目录的新版本');
+    await settled(p);
+    await p
+      .locator('.ant-modal:visible')
+      .getByRole('button', { name: /办\s*结/ })
+      .click();
+    await p.getByTestId('trigger-resolution').waitFor({ state: 'detached' });
+    await own.waitFor({ state: 'detached' });
+
+    // 导入导出: the import template, an import with one valid and one invalid resource, exports.
+    await p.getByTestId('menu-catalog-exchange').click();
+    await p.getByTestId('exchange-import').waitFor();
+    const template = await downloadWorkbook(p, p.getByTestId('exchange-template'));
+    assert.equal(template.name, '政务数据资源目录导入模板.xlsx');
+    const resources = template.workbook.getWorksheet('资源');
+    const items = template.workbook.getWorksheet('信息项');
+    assert.ok(resources && items, 'the template has 资源 and 信息项 sheets');
+    const fill = (
+      sheet: ExcelJS.Worksheet,
+      row: number,
+      values: Record<string, string | number>,
+    ) => {
+      const header = (sheet.getRow(1).values as unknown[]).map((v) =>
+        typeof v === 'string' ? v : '',
+      );
+      for (const [name, value] of Object.entries(values)) {
+        const col = header.indexOf(name);
+        assert.ok(col > 0, `template column ${name} missing`);
+        sheet.getRow(row).getCell(col).value = value;
+      }
+    };
+    const resource = {
+      提供部门代码: 'GAJ',
+      资源分类: '部门',
+      类目路径: '公共安全/犬只管理',
+      摘要: '犬只狂犬病免疫接种记录。',
+      关键词: '犬只、免疫',
+      领域: '其他',
+      联系人: '治安管理支队',
+      联系电话: '0999-01000123',
+      事项名称: '犬只免疫',
+      信息系统名称: '养犬管理信息系统',
+      格式分类: '数据库',
+      存储格式: 'MySQL',
+      共享类型: '无条件共享',
+      共享方式: '接口调用',
+      开放类型: '不予开放',
+      更新周期: '每月',
+    };
+    fill(resources, 3, { ...resource, 资源名称: '犬只免疫记录' });
+    // 不予共享 without a legal basis (依据): refused by rule R4.2.
+    fill(resources, 4, {
+      ...resource,
+      资源名称: '犬只走失登记',
+      共享类型: '不予共享',
+      理由: '含养犬人个人信息',
+      共享方式: '',
+    });
+    const item = {
+      数据类型: 'C 字符型',
+      长度: 20,
+      必填: '是',
+      主键: '是',
+      可查询: '是',
+      校验类型: '无',
+      敏感级别: '无',
+      脱敏规则: '无',
+      权威来源: '否',
+    };
+    fill(items, 4, {
+      ...item,
+      资源名称: '犬只免疫记录',
+      信息项名称: '免疫证号',
+      字段名: 'vaccine_no',
+    });
+    fill(items, 5, {
+      ...item,
+      资源名称: '犬只走失登记',
+      信息项名称: '走失编号',
+      字段名: 'lost_no',
+    });
+    assert.ok(scratchDir);
+    const upload = path.join(scratchDir, '犬只目录导入.xlsx');
+    await template.workbook.xlsx.writeFile(upload);
+
+    await p.getByTestId('exchange-import').locator('input[type="file"]').setInputFiles(upload);
+    await p.getByTestId('exchange-file').filter({ hasText: '犬只目录导入.xlsx' }).waitFor();
+    // All or nothing (the default): refused, every problem listed by sheet, row and column.
+    await p.getByTestId('exchange-run').click();
+    const summary = p.getByTestId('exchange-summary');
+    await summary.waitFor();
+    assert.match(await summary.innerText(), /未导入任何资源/);
+    const importErrors = p.getByTestId('exchange-errors');
+    assert.match(await importErrors.innerText(), /资源\s+4\s+\S+[\s\S]*R4\.2/);
+    // Valid rows only: the valid resource is imported and submitted for review.
+    await p.getByTestId('exchange-mode').getByText('仅导入校验通过的行').click();
+    await p.getByTestId('exchange-run').click();
+    const created = p.getByTestId('exchange-created');
+    await created.waitFor();
+    assert.match(await created.innerText(), /BM-GAJ-\d{6}[\s\S]*犬只免疫记录[\s\S]*待审核/);
+    assert.match(await summary.innerText(), /已导入 1 个资源，1 处错误/);
+    assert.match(await importErrors.innerText(), /R4\.2/);
+    await shot('catalog-import');
+
+    // The sharing catalog as Excel, named after the region.
+    const sharing = await downloadWorkbook(p, p.getByTestId('export-sharing-xlsx'));
+    assert.match(sharing.name, /^示范市共享目录-\d{8}\.xlsx$/);
+    const sharingHeader = headerOf(sharing.workbook);
+    assert.ok(sharingHeader.includes('资源名称') && sharingHeader.includes('共享类型'));
+
+    // The catalog browser in English.
+    await p.getByTestId('menu-catalog-search').click();
+    await p.getByTestId('search-results').waitFor();
+    await p.getByTestId('lang-switch').getByText('English').click();
+    await p.getByTestId('page-title').filter({ hasText: 'Catalog search' }).waitFor();
+    await shot('catalog-search-en');
+    await p.getByTestId('lang-switch').getByText('中文').click();
+    await p.getByTestId('page-title').filter({ hasText: '目录检索' }).waitFor();
     await logout(p);
   },
 );

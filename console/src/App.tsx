@@ -26,6 +26,30 @@ const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default:
 const CalendarPage = lazy(() =>
   import('./pages/CalendarPage').then((m) => ({ default: m.CalendarPage })),
 );
+const CatalogSearchPage = lazy(() =>
+  import('./pages/catalog/CatalogSearchPage').then((m) => ({ default: m.CatalogSearchPage })),
+);
+const ResourceDetailPage = lazy(() =>
+  import('./pages/catalog/ResourceDetailPage').then((m) => ({ default: m.ResourceDetailPage })),
+);
+const MyResourcesPage = lazy(() =>
+  import('./pages/catalog/MyResourcesPage').then((m) => ({ default: m.MyResourcesPage })),
+);
+const ResourceEditorPage = lazy(() =>
+  import('./pages/catalog/ResourceEditorPage').then((m) => ({ default: m.ResourceEditorPage })),
+);
+const ReviewQueuePage = lazy(() =>
+  import('./pages/catalog/ReviewQueuePage').then((m) => ({ default: m.ReviewQueuePage })),
+);
+const ReviewPage = lazy(() =>
+  import('./pages/catalog/ReviewPage').then((m) => ({ default: m.ReviewPage })),
+);
+const TriggersPage = lazy(() =>
+  import('./pages/catalog/TriggersPage').then((m) => ({ default: m.TriggersPage })),
+);
+const ExchangePage = lazy(() =>
+  import('./pages/catalog/ExchangePage').then((m) => ({ default: m.ExchangePage })),
+);
 
 const theme: ThemeConfig = {
   token: {
@@ -130,6 +154,16 @@ const router = createBrowserRouter(
           ),
         },
         { path: 'calendar', element: <CalendarPage /> },
+        { path: 'catalog', element: <Navigate to="/catalog/search" replace /> },
+        { path: 'catalog/search', element: <CatalogSearchPage /> },
+        { path: 'catalog/resources/:code', element: <ResourceDetailPage /> },
+        { path: 'catalog/mine', element: <MyResourcesPage /> },
+        { path: 'catalog/mine/new', element: <ResourceEditorPage /> },
+        { path: 'catalog/mine/:code/edit', element: <ResourceEditorPage /> },
+        { path: 'catalog/review', element: <ReviewQueuePage /> },
+        { path: 'catalog/review/:code', element: <ReviewPage /> },
+        { path: 'catalog/triggers', element: <TriggersPage /> },
+        { path: 'catalog/exchange', element: <ExchangePage /> },
         { path: '*', element: <NotFoundResult /> },
       ],
     },

@@ -1,10 +1,16 @@
 import {
   ApartmentOutlined,
+  AlertOutlined,
   AuditOutlined,
   CalendarOutlined,
   DashboardOutlined,
+  DatabaseOutlined,
+  EditOutlined,
   EnvironmentOutlined,
+  FileSearchOutlined,
+  FileSyncOutlined,
   KeyOutlined,
+  SafetyCertificateOutlined,
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
@@ -18,21 +24,78 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { hasAbility, primaryMembership, useAuth, useMe } from '../auth';
-import type { Ability } from '../types';
+import { canCompile, canReview, canSeeTriggers } from '../catalog/roles';
+import type { Ability, Me } from '../types';
 import { LanguageSwitch } from './LanguageSwitch';
 import { RoleTag } from './common';
+
+type MenuLabel =
+  | 'overview'
+  | 'regions'
+  | 'orgs'
+  | 'users'
+  | 'tokens'
+  | 'audit'
+  | 'calendar'
+  | 'catalogSearch'
+  | 'catalogMine'
+  | 'catalogReview'
+  | 'catalogTriggers'
+  | 'catalogExchange';
 
 interface NavItem {
   key: string;
   path: string;
   icon: ReactNode;
-  label: 'overview' | 'regions' | 'orgs' | 'users' | 'tokens' | 'audit' | 'calendar';
+  label: MenuLabel;
   /** Any one of these abilities shows the item; undefined = every signed-in user. */
   abilities?: Ability[];
+  /** Shown only when this holds (catalog items are offered by role). */
+  visible?: (me: Me) => boolean;
+  /** The menu group (submenu) the item belongs to. */
+  group?: 'catalog';
 }
 
 const NAV: NavItem[] = [
   { key: 'overview', path: '/', icon: <DashboardOutlined />, label: 'overview' },
+  {
+    key: 'catalog-search',
+    path: '/catalog/search',
+    icon: <FileSearchOutlined />,
+    label: 'catalogSearch',
+    group: 'catalog',
+  },
+  {
+    key: 'catalog-mine',
+    path: '/catalog/mine',
+    icon: <EditOutlined />,
+    label: 'catalogMine',
+    group: 'catalog',
+    visible: (me) => canCompile(me),
+  },
+  {
+    key: 'catalog-review',
+    path: '/catalog/review',
+    icon: <SafetyCertificateOutlined />,
+    label: 'catalogReview',
+    group: 'catalog',
+    visible: canReview,
+  },
+  {
+    key: 'catalog-triggers',
+    path: '/catalog/triggers',
+    icon: <AlertOutlined />,
+    label: 'catalogTriggers',
+    group: 'catalog',
+    visible: canSeeTriggers,
+  },
+  {
+    key: 'catalog-exchange',
+    path: '/catalog/exchange',
+    icon: <FileSyncOutlined />,
+    label: 'catalogExchange',
+    group: 'catalog',
+  },
   {
     key: 'regions',
     path: '/regions',
@@ -71,9 +134,25 @@ const NAV: NavItem[] = [
   { key: 'calendar', path: '/calendar', icon: <CalendarOutlined />, label: 'calendar' },
 ];
 
+/** Paths under an item that are not its own prefix (an entry's page belongs to 目录检索). */
+const ALIASES: [string, string][] = [['/catalog/resources', 'catalog-search']];
+
 function selectedKey(pathname: string): string {
-  const first = pathname.split('/').find((segment) => segment !== '');
-  return NAV.find((item) => item.path === `/${first ?? ''}`)?.key ?? 'overview';
+  const path = pathname.replace(/\/+$/, '') || '/';
+  for (const [prefix, key] of ALIASES) {
+    if (path === prefix || path.startsWith(`${prefix}/`)) return key;
+  }
+  let best: NavItem | undefined;
+  for (const item of NAV) {
+    if (item.path === '/') continue;
+    if (
+      (path === item.path || path.startsWith(`${item.path}/`)) &&
+      (!best || item.path.length > best.path.length)
+    ) {
+      best = item;
+    }
+  }
+  return best?.key ?? 'overview';
 }
 
 export function AppLayout() {
@@ -87,13 +166,30 @@ export function AppLayout() {
   const [loggingOut, setLoggingOut] = useState(false);
   const membership = primaryMembership(me);
 
-  const items: MenuProps['items'] = NAV.filter(
-    (item) => !item.abilities || hasAbility(me, ...item.abilities),
-  ).map((item) => ({
+  const shown = NAV.filter(
+    (item) =>
+      (!item.abilities || hasAbility(me, ...item.abilities)) && (!item.visible || item.visible(me)),
+  );
+  const entry = (item: NavItem) => ({
     key: item.key,
     icon: item.icon,
     label: <span data-testid={`menu-${item.key}`}>{t(`menu.${item.label}`)}</span>,
-  }));
+  });
+  const catalogItems = shown.filter((item) => item.group === 'catalog').map(entry);
+  const items: MenuProps['items'] = [];
+  for (const item of shown) {
+    if (item.group) continue;
+    items.push(entry(item));
+    // The 数据目录 group follows 首页.
+    if (item.key === 'overview' && catalogItems.length > 0) {
+      items.push({
+        key: 'catalog',
+        icon: <DatabaseOutlined />,
+        label: <span data-testid="menu-catalog">{t('menu.catalog')}</span>,
+        children: catalogItems,
+      });
+    }
+  }
 
   const current = selectedKey(location.pathname);
   useEffect(() => {
@@ -134,6 +230,7 @@ export function AppLayout() {
           theme="dark"
           mode="inline"
           selectedKeys={[current]}
+          defaultOpenKeys={['catalog']}
           items={items}
           data-testid="nav-menu"
           style={{ borderInlineEnd: 'none', paddingTop: 8 }}

@@ -2,8 +2,11 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   CalendarOutlined,
+  EditOutlined,
   EnvironmentOutlined,
+  FileSearchOutlined,
   KeyOutlined,
+  SafetyCertificateOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import {
@@ -24,6 +27,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../api';
 import { hasAbility, useMe } from '../auth';
+import { canCompile, canReview } from '../catalog/roles';
 import { RoleTag } from '../components/common';
 import { useAsync, useRegions } from '../hooks';
 import type { ListResponse, Org, Region, Token, User } from '../types';
@@ -128,7 +132,28 @@ export function OverviewPage() {
       path: '/regions',
     });
 
-  const shortcuts: { key: string; label: string; icon: ReactNode; path: string }[] = [];
+  const shortcuts: { key: string; label: string; icon: ReactNode; path: string }[] = [
+    {
+      key: 'catalog-search',
+      label: t('menu.catalogSearch'),
+      icon: <FileSearchOutlined />,
+      path: '/catalog/search',
+    },
+  ];
+  if (canCompile(me))
+    shortcuts.push({
+      key: 'catalog-mine',
+      label: t('menu.catalogMine'),
+      icon: <EditOutlined />,
+      path: '/catalog/mine',
+    });
+  if (canReview(me))
+    shortcuts.push({
+      key: 'catalog-review',
+      label: t('menu.catalogReview'),
+      icon: <SafetyCertificateOutlined />,
+      path: '/catalog/review',
+    });
   if (canUsers)
     shortcuts.push({
       key: 'users',

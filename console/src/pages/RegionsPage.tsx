@@ -21,6 +21,7 @@ import type { TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
+import { forgetRegionSettings } from '../catalog/labels';
 import { ForbiddenResult, LoadError, Mono, PageHeader } from '../components/common';
 import { applyFieldErrors, errorText, isForbidden } from '../errors';
 import { filterOptionByLabel } from '../format';
@@ -440,6 +441,7 @@ export function RegionsPage() {
           setEditing(null);
         }}
         onSaved={(r) => {
+          forgetRegionSettings();
           setEditing(null);
           message.success(`${t('common.saved')}：${r.name}`);
           list.reload();
