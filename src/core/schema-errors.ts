@@ -8,12 +8,18 @@ export function fieldErrorsFromSchema(
   const fields: Record<string, LocalizedText> = {};
   for (const error of errors) {
     const params = error.params as Record<string, unknown>;
-    let field = error.instancePath.replace(/^\//, '').replaceAll('/', '.');
-    if (error.keyword === 'required') field = String(params.missingProperty);
-    if (error.keyword === 'additionalProperties') field = String(params.additionalProperty);
-    if (field === '') field = '_';
-    if (fields[field]) continue;
-    fields[field] = describe(error, params);
+    const base = error.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    // Missing and unknown properties are named by their full path, like every other field error.
+    const child =
+      error.keyword === 'required'
+        ? String(params.missingProperty)
+        : error.keyword === 'additionalProperties'
+          ? String(params.additionalProperty)
+          : null;
+    const field = child === null ? base : base ? `${base}.${child}` : child;
+    const key = field === '' ? '_' : field;
+    if (fields[key]) continue;
+    fields[key] = describe(error, params);
   }
   return fields;
 }

@@ -352,6 +352,13 @@ for (const engine of ENGINES) {
       });
       assert.equal(wrongEnum.statusCode, 400);
       assert.ok(wrongEnum.json<ErrorBody>().error.fields?.['content.updateCycle']);
+      // Missing nested properties are named by their full path.
+      const { summary: _summary, ...withoutSummary } = resourceContent();
+      const missing = await operator.request('POST', '/api/v1/catalog/resources', {
+        orgCode: 'GAJ',
+        content: withoutSummary,
+      });
+      assert.equal(missing.json<ErrorBody>().error.fields?.['content.summary'], '必填');
       const duplicate = (
         await operator.request('POST', '/api/v1/catalog/resources', {
           orgCode: 'GAJ',

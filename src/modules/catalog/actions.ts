@@ -580,6 +580,7 @@ const versions = defineAction({
 export const ResourceSummary = Type.Object({
   code: Type.String(),
   version: Type.Integer(),
+  liveVersion: Type.Union([Type.Integer(), Type.Null()]),
   status: Type.Union(STATUSES.map((status) => Type.Literal(status))),
   name: Type.String(),
   orgCode: Type.String(),
@@ -654,6 +655,7 @@ const list = defineAction({
       items: rows.map((row) => ({
         code: row.code,
         version: row.version,
+        liveVersion: row.live_version,
         status: row.status,
         name: row.name,
         orgCode: row.org_code,
