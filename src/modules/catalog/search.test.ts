@@ -86,7 +86,16 @@ for (const engine of ENGINES) {
       const bad = await operator.request('GET', '/api/v1/catalog/search?shareClass=sometimes');
       assert.equal(bad.statusCode, 400);
       assert.equal(bad.json<{ error: { code: string } }>().error.code, 'VALIDATION');
-      assert.equal((await t.app.inject('/api/v1/catalog/search?q=x')).statusCode, 401);
+      // Without sign-in, only the open catalog (R5.2).
+      const anonymous = await t.app.inject('/api/v1/catalog/search?limit=100');
+      assert.equal(anonymous.statusCode, 200);
+      const open = anonymous.json<Result>();
+      assert.ok(open.total > 0 && open.total < 81);
+      assert.ok(open.items.every((entry) => entry.openClass !== 'none'));
+      const hidden = await t.app.inject(
+        `/api/v1/catalog/search?q=${encodeURIComponent('违法犯罪记录')}`,
+      );
+      assert.equal(hidden.json<Result>().total, 0);
     });
 
     it('drops withdrawn entries from search', async () => {

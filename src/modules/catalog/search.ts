@@ -474,13 +474,20 @@ export async function searchCatalog(
 export const catalogSearch = defineAction({
   name: 'catalog.search',
   description:
-    'Search the published catalog in Chinese with facets (provider, classes, format, cycle, domain).',
+    'Search the published catalog in Chinese with facets; without sign-in, only the open catalog (R5.2).',
   tag: 'catalog',
   input: SearchInput,
   output: SearchResult,
   mutating: false,
   http: { method: 'GET', path: '/catalog/search' },
-  // Every signed-in department sees every published entry's metadata, shared or not (issue 3).
-  policy: (ctx) => isAuthenticated(ctx.actor),
-  handler: (ctx, input) => searchCatalog(ctx.db, ctx.services.db.dialect, input, ctx.services.db),
+  // Public by design: signed-in departments see every published entry's metadata, shared or not
+  // (issue 3); anyone else sees the open catalog only (R5.2), enforced in the handler.
+  policy: () => true,
+  handler: (ctx, input) =>
+    searchCatalog(
+      ctx.db,
+      ctx.services.db.dialect,
+      { ...input, openOnly: !isAuthenticated(ctx.actor) },
+      ctx.services.db,
+    ),
 });
