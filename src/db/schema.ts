@@ -203,6 +203,13 @@ export interface ResourceSearchDomainTable {
   domain: string;
 }
 
+export interface CatalogThemeTable {
+  name: string;
+  builtin: number;
+  created_by: string;
+  created_at: string;
+}
+
 export interface Database {
   regions: RegionTable;
   orgs: OrgTable;
@@ -222,4 +229,5 @@ export interface Database {
   resource_search: ResourceSearchTable;
   resource_search_domains: ResourceSearchDomainTable;
   resource_search_state: ResourceSearchStateTable;
+  catalog_themes: CatalogThemeTable;
 }

@@ -3,6 +3,7 @@ import type { DialectInfo } from '../dialect.ts';
 import * as foundation from './0001_foundation.ts';
 import * as catalog from './0002_catalog.ts';
 import * as catalogSearch from './0003_catalog_search.ts';
+import * as catalogThemes from './0004_catalog_themes.ts';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '0001_foundation': foundation,
   '0002_catalog': catalog,
   '0003_catalog_search': catalogSearch,
+  '0004_catalog_themes': catalogThemes,
 };

@@ -345,6 +345,49 @@ for (const engine of ENGINES) {
       );
     });
 
+    it('keeps thematic catalogs a list the authority extends (R2.3)', async () => {
+      const thematic = resourceContent({
+        classification: 'thematic',
+        theme: '智慧养老',
+        name: '养老服务机构信息',
+      });
+      const draft = (
+        await operator.request('POST', '/api/v1/catalog/resources', {
+          orgCode: 'GAJ',
+          content: thematic,
+        })
+      ).json<ResourceVersionDto>();
+      assert.match(draft.code, /^ZT-\d{6}$/);
+      const refused = await operator.request(
+        'POST',
+        `/api/v1/catalog/resources/${draft.code}/submit`,
+      );
+      assert.match(refused.json<ErrorBody>().error.fields?.theme ?? '', /R2\.3/);
+      assert.equal(
+        (await operator.request('POST', '/api/v1/catalog/themes', { name: '智慧养老' })).statusCode,
+        403,
+      );
+      const admin = await login(t.app, 'admin');
+      assert.equal(
+        (await admin.request('POST', '/api/v1/catalog/themes', { name: '智慧养老' })).statusCode,
+        201,
+      );
+      assert.equal(
+        (await admin.request('POST', '/api/v1/catalog/themes', { name: '智慧养老' })).statusCode,
+        409,
+      );
+      const themes = (await operator.request('GET', '/api/v1/catalog/themes')).json<{
+        items: { name: string; builtin: boolean }[];
+      }>();
+      assert.equal(themes.items.filter((theme) => theme.builtin).length, 11);
+      assert.ok(themes.items.some((theme) => theme.name === '智慧养老' && !theme.builtin));
+      assert.equal(
+        (await operator.request('POST', `/api/v1/catalog/resources/${draft.code}/submit`))
+          .statusCode,
+        200,
+      );
+    });
+
     it('rejects unknown enum values and ill-formed data items', async () => {
       const wrongEnum = await operator.request('POST', '/api/v1/catalog/resources', {
         orgCode: 'GAJ',

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { defineAction, type ActionContext } from '../../core/action.ts';
 import { actorName, type Actor } from '../../core/actor.ts';
-import { AppError, conflict, invalidFields, notFound, text } from '../../core/errors.ts';
+import {
+  AppError,
+  conflict,
+  invalidFields,
+  notFound,
+  text,
+  type LocalizedText,
+} from '../../core/errors.ts';
 import {
   authorityOver,
   hasRole,
@@ -17,6 +24,7 @@ import { findOrgByCode } from '../orgs/actions.ts';
 import { ResourceContent, type ResourceContentDto } from './model.ts';
 import { checkResourceRules } from './rules.ts';
 import { catalogSearch, indexResource, unindexResource } from './search.ts';
+import { themeActions, themeNames } from './themes.ts';
 import { triggerActions } from './triggers.ts';
 import {
   codePrefix,
@@ -104,6 +112,21 @@ export function presentVersion(row: VersionRow): ResourceVersionDto {
     publishedAt: row.published_at,
     withdrawnAt: row.withdrawn_at,
     withdrawReason: row.withdraw_reason,
+  };
+}
+
+/** R2.3: a thematic entry names one of the authority's thematic catalogs. */
+export async function themeErrors(
+  ctx: ActionContext,
+  content: ResourceContentDto,
+): Promise<Record<string, LocalizedText>> {
+  if (content.classification !== 'thematic' || !content.theme) return {};
+  if ((await themeNames(ctx.db)).has(content.theme)) return {};
+  return {
+    theme: text(
+      `主题“${content.theme}”不在主题目录中，请选择已有主题或请主管部门新增（R2.3）`,
+      `theme "${content.theme}" is not a thematic catalog; choose one or ask the authority to add it (R2.3)`,
+    ),
   };
 }
 
@@ -292,6 +315,7 @@ const submit = defineAction({
     requireStatus(row, EDITABLE);
     const content = JSON.parse(row.content) as ResourceContentDto;
     const errors = checkResourceRules(content);
+    Object.assign(errors, await themeErrors(ctx, content));
     if (Object.keys(errors).length > 0) throw new AppError('VALIDATION', undefined, errors);
     // 一数一源 (R3.2): items another published resource already provides authoritatively.
     const names = content.items.map((item) => item.name);
@@ -687,6 +711,7 @@ export const catalogActions = [
   list,
   catalogSearch,
   ...triggerActions,
+  ...themeActions,
 ];
 
 /**

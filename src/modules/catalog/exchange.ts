@@ -6,7 +6,12 @@ import { authorityOver, hasRole, isAuthenticated, isSystem } from '../../core/po
 import { Input, OrgCode, RegionCode } from '../../core/schemas.ts';
 import { findOrgByCode } from '../orgs/actions.ts';
 import { findRegion, presentRegion } from '../regions/actions.ts';
-import { catalogActions, createSubmittedBulk, type ResourceVersionDto } from './actions.ts';
+import {
+  catalogActions,
+  createSubmittedBulk,
+  themeErrors,
+  type ResourceVersionDto,
+} from './actions.ts';
 import { openCatalogToJsonLd, openCatalogToTurtle, type PublishedResource } from './dcat.ts';
 import type { ResourceContentDto } from './model.ts';
 import { versionsQuery } from './store.ts';
@@ -200,6 +205,16 @@ const importEntries = defineAction({
           row: entry.row,
           column: '提供部门代码',
           message: found.problem,
+        });
+        continue;
+      }
+      const themeProblem = (await themeErrors(ctx, entry.content)).theme;
+      if (themeProblem) {
+        errors.push({
+          sheet: SHEETS.resources,
+          row: entry.row,
+          column: '主题',
+          message: themeProblem,
         });
       } else accepted.push(entry);
     }
