@@ -813,7 +813,7 @@ void test(
 );
 
 void test(
-  'the authority records a catalog-update obligation and the department resolves it',
+  'the authority records a catalog-update obligation and adds themes; the department resolves it and picks a theme',
   { timeout: 120_000 },
   async () => {
     const p = currentPage();
@@ -835,9 +835,56 @@ void test(
     // Due in 15 working days (the region's catalog-update deadline): a countdown, not overdue.
     assert.match(await row.innerText(), /剩余 1[45] 个工作日/);
     await shot('catalog-triggers');
+
+    // 主题目录 (R2.3): the authority adds a theme next to the regulation's; a second time the
+    // server's refusal shows on the name field.
+    const stamp = Date.now().toString(36).slice(-5);
+    const theme = `乡村振兴${stamp}`;
+    const inlineTheme = `数字乡村${stamp}`;
+    await p.getByTestId('menu-catalog-themes').click();
+    const themeRow = (name: string) =>
+      p.locator('[data-testid="themes-table"] .ant-table-row', { hasText: name });
+    assert.match(await themeRow('应急维稳').innerText(), /内置（R2\.3）/);
+    await p.getByTestId('themes-name').fill(theme);
+    await p.getByTestId('themes-add').click();
+    assert.match(await themeRow(theme).innerText(), /新增\s+admin/);
+    await p.getByTestId('themes-name').fill(theme);
+    await p.getByTestId('themes-add').click();
+    const themeError = formItem(p, 'themes-name').locator('.ant-form-item-explain-error');
+    await themeError.waitFor();
+    assert.match(await themeError.innerText(), /已存在/);
+    await shot('catalog-themes');
+    // In the editor the authority adds one more from the theme select; it is then selected.
+    await openMine(p);
+    await p.getByTestId('mine-create').click();
+    await p.getByTestId('editor-classification').getByText('主题资源').click();
+    await p.getByTestId('editor-theme').click();
+    await p.getByTestId('editor-theme').locator('input').fill(inlineTheme);
+    await p.getByTestId('editor-theme-add').click();
+    await settled(p);
+    await shot('catalog-theme-add');
+    assert.equal(await p.getByTestId('theme-add-name').inputValue(), inlineTheme);
+    await p.getByTestId('theme-add-submit').click();
+    await p.getByTestId('theme-add-name').waitFor({ state: 'detached' });
+    await p.getByTestId('editor-theme').filter({ hasText: inlineTheme }).waitFor();
     await logout(p);
 
+    // A department sees both in its editor's theme select, and that the authority keeps the list.
     await login(p, 'gaj_admin', DEMO_PASSWORD);
+    await openMine(p);
+    await p.getByTestId('mine-create').click();
+    await p.getByTestId('editor-classification').getByText('主题资源').click();
+    assert.match(await formItem(p, 'editor-theme').innerText(), /数据主管部门维护/);
+    await p.getByTestId('editor-theme').click();
+    await p.getByTestId('editor-theme').locator('input').fill(stamp);
+    for (const name of [theme, inlineTheme]) {
+      await p.locator('.ant-select-item-option:visible', { hasText: name }).waitFor();
+    }
+    assert.equal(await p.getByTestId('editor-theme-add').count(), 0);
+    await shot('catalog-theme-select');
+    await p.locator('.ant-select-item-option:visible', { hasText: theme }).click();
+    await p.getByTestId('editor-theme').filter({ hasText: theme }).waitFor();
+
     await p.getByTestId('menu-catalog-triggers').click();
     const own = p.locator('[data-testid="triggers-table"] .ant-table-row', {
       hasText: description,

@@ -50,6 +50,9 @@ const TriggersPage = lazy(() =>
 const ExchangePage = lazy(() =>
   import('./pages/catalog/ExchangePage').then((m) => ({ default: m.ExchangePage })),
 );
+const ThemesPage = lazy(() =>
+  import('./pages/catalog/ThemesPage').then((m) => ({ default: m.ThemesPage })),
+);
 
 const theme: ThemeConfig = {
   token: {
@@ -164,6 +167,7 @@ const router = createBrowserRouter(
         { path: 'catalog/review/:code', element: <ReviewPage /> },
         { path: 'catalog/triggers', element: <TriggersPage /> },
         { path: 'catalog/exchange', element: <ExchangePage /> },
+        { path: 'catalog/themes', element: <ThemesPage /> },
         { path: '*', element: <NotFoundResult /> },
       ],
     },

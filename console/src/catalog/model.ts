@@ -16,20 +16,21 @@ export const BASE_KINDS = [
 ] as const;
 export type BaseKind = (typeof BASE_KINDS)[number];
 
-/** R2.3's thematic list; the authority may extend it (free text is accepted). */
-export const THEMES = [
-  '医疗健康',
-  '社会保障',
-  '食品药品安全',
-  '安全生产',
-  '价格监管',
-  '能源安全',
-  '信用体系',
-  '城乡建设',
-  '社区治理',
-  '生态环境',
-  '应急维稳',
-] as const;
+/**
+ * A thematic catalog (专题目录, R2.3): the regulation's list (`builtin`) plus those the authority
+ * added. A thematic entry must name one of them; the list comes from `GET /catalog/themes`.
+ */
+export interface CatalogTheme {
+  name: string;
+  builtin: boolean;
+  /** `R2.3` for the regulation's themes, else the username of the authority administrator. */
+  createdBy: string;
+  createdAt: string;
+}
+
+/** The server's limits on a theme name. */
+export const THEME_NAME_MIN = 2;
+export const THEME_NAME_MAX = 50;
 
 export const DOMAINS = [
   'credit',

@@ -47,3 +47,8 @@ export function canResolveTrigger(me: Me, orgCode: string): boolean {
 export function canSeeTriggers(me: Me): boolean {
   return me.memberships.length > 0;
 }
+
+/** The thematic catalogs (R2.3) are extended by authority administrators only. */
+export function canManageThemes(me: Me): boolean {
+  return me.memberships.some((m) => m.role === 'authority_admin');
+}

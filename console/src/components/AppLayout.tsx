@@ -14,6 +14,7 @@ import {
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
+  TagsOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -24,7 +25,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { hasAbility, primaryMembership, useAuth, useMe } from '../auth';
-import { canCompile, canReview, canSeeTriggers } from '../catalog/roles';
+import { canCompile, canManageThemes, canReview, canSeeTriggers } from '../catalog/roles';
 import type { Ability, Me } from '../types';
 import { LanguageSwitch } from './LanguageSwitch';
 import { RoleTag } from './common';
@@ -41,7 +42,8 @@ type MenuLabel =
   | 'catalogMine'
   | 'catalogReview'
   | 'catalogTriggers'
-  | 'catalogExchange';
+  | 'catalogExchange'
+  | 'catalogThemes';
 
 interface NavItem {
   key: string;
@@ -95,6 +97,14 @@ const NAV: NavItem[] = [
     icon: <FileSyncOutlined />,
     label: 'catalogExchange',
     group: 'catalog',
+  },
+  {
+    key: 'catalog-themes',
+    path: '/catalog/themes',
+    icon: <TagsOutlined />,
+    label: 'catalogThemes',
+    group: 'catalog',
+    visible: canManageThemes,
   },
   {
     key: 'regions',

@@ -43,13 +43,13 @@ import {
   OPEN_CLASSES,
   SHARE_CLASSES,
   TABULAR_FORMATS,
-  THEMES,
   UPDATE_CYCLES,
   emptyContent,
 } from '../../catalog/model';
 import type { ResourceVersion } from '../../catalog/model';
 import { ReviewCommentsAlert } from '../../catalog/parts';
-import { compileMemberships } from '../../catalog/roles';
+import { canManageThemes, compileMemberships } from '../../catalog/roles';
+import { ThemeSelect } from '../../catalog/themes';
 import {
   ForbiddenResult,
   LoadError,
@@ -453,16 +453,13 @@ function EditorForm({
                   <Form.Item
                     name="theme"
                     label={t('catalog.field.theme')}
-                    extra={comment('theme')}
-                    rules={[
-                      { required: true, whitespace: true, message: t('editor.themeRequired') },
-                    ]}
+                    extra={
+                      comment('theme') ??
+                      (canManageThemes(me) ? t('editor.themeAddHint') : t('editor.themeHint'))
+                    }
+                    rules={[{ required: true, message: t('editor.themeRequired') }]}
                   >
-                    <AutoComplete
-                      options={THEMES.map((th) => ({ value: th }))}
-                      maxLength={50}
-                      data-testid="editor-theme"
-                    />
+                    <ThemeSelect testId="editor-theme" />
                   </Form.Item>
                 </Col>
               ) : null}
