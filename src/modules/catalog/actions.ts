@@ -29,6 +29,7 @@ import { triggerActions } from './triggers.ts';
 import {
   codePrefix,
   contentColumns,
+  draftVersionRow,
   findResource,
   findVersion,
   nextSequence,
@@ -213,25 +214,7 @@ const create = defineAction({
       .execute();
     await ctx.db
       .insertInto('resource_versions')
-      .values({
-        resource_id: id,
-        version: 1,
-        status: 'draft',
-        revision: 1,
-        ...contentColumns(input.content),
-        created_by: actorName(ctx.actor),
-        created_at: now,
-        updated_at: now,
-        submitted_at: null,
-        reviewed_by: null,
-        reviewed_at: null,
-        review_comment: null,
-        field_comments: null,
-        duplicate_flags: null,
-        published_at: null,
-        withdrawn_at: null,
-        withdraw_reason: null,
-      })
+      .values(draftVersionRow(id, 1, input.content, actorName(ctx.actor), now))
       .execute();
     return reload(ctx, code, 1);
   },
@@ -493,25 +476,15 @@ const newVersion = defineAction({
     const now = ctx.now.toISOString();
     await ctx.db
       .insertInto('resource_versions')
-      .values({
-        resource_id: latest.resource_id,
-        version,
-        status: 'draft',
-        revision: 1,
-        ...contentColumns(JSON.parse(latest.content) as ResourceContentDto),
-        created_by: actorName(ctx.actor),
-        created_at: now,
-        updated_at: now,
-        submitted_at: null,
-        reviewed_by: null,
-        reviewed_at: null,
-        review_comment: null,
-        field_comments: null,
-        duplicate_flags: null,
-        published_at: null,
-        withdrawn_at: null,
-        withdraw_reason: null,
-      })
+      .values(
+        draftVersionRow(
+          latest.resource_id,
+          version,
+          JSON.parse(latest.content) as ResourceContentDto,
+          actorName(ctx.actor),
+          now,
+        ),
+      )
       .execute();
     await ctx.db
       .updateTable('resources')
@@ -781,23 +754,11 @@ export async function createSubmittedBulk(
       created_at: now,
     });
     versionRows.push({
-      resource_id: id,
-      version: 1,
+      ...draftVersionRow(id, 1, entry.content, actorName(ctx.actor), now),
       status: 'submitted' as const,
       revision: 2,
-      ...contentColumns(entry.content),
-      created_by: actorName(ctx.actor),
-      created_at: now,
-      updated_at: now,
       submitted_at: now,
-      reviewed_by: null,
-      reviewed_at: null,
-      review_comment: null,
-      field_comments: null,
       duplicate_flags: JSON.stringify(flags),
-      published_at: null,
-      withdrawn_at: null,
-      withdraw_reason: null,
     });
     created.push({ code, name: entry.content.name, orgCode: entry.orgCode });
   }

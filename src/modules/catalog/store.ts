@@ -69,6 +69,35 @@ export function contentColumns(content: ResourceContentDto) {
   };
 }
 
+/** A new draft version row: the content's columns and every review field still empty. */
+export function draftVersionRow(
+  resourceId: string,
+  version: number,
+  content: ResourceContentDto,
+  createdBy: string,
+  now: string,
+): ResourceVersionTable {
+  return {
+    resource_id: resourceId,
+    version,
+    status: 'draft',
+    revision: 1,
+    ...contentColumns(content),
+    created_by: createdBy,
+    created_at: now,
+    updated_at: now,
+    submitted_at: null,
+    reviewed_by: null,
+    reviewed_at: null,
+    review_comment: null,
+    field_comments: null,
+    duplicate_flags: null,
+    published_at: null,
+    withdrawn_at: null,
+    withdraw_reason: null,
+  };
+}
+
 export async function setStatus(
   db: Kysely<Database>,
   resourceId: string,
