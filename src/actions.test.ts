@@ -31,13 +31,12 @@ describe('action registry coding standards', () => {
   });
 
   it('reading actions use GET and writing actions do not', () => {
+    // Reads whose input does not fit a URL (a list of 10,000 values to check) are POSTed.
+    const readsByPost = new Set(['aggregation.validate']);
     for (const action of ACTIONS) {
       if (!action.http) continue;
-      assert.equal(
-        action.http.method === 'GET',
-        !action.mutating,
-        `${action.name} ${action.http.method}`,
-      );
+      const expectGet = !action.mutating && !readsByPost.has(action.name);
+      assert.equal(action.http.method === 'GET', expectGet, `${action.name} ${action.http.method}`);
     }
   });
 });

@@ -1,4 +1,5 @@
 import type { AnyAction } from './core/action.ts';
+import { aggregationActions } from './modules/aggregation/validate.ts';
 import { auditActions } from './modules/audit/actions.ts';
 import { authActions } from './modules/auth/actions.ts';
 import { calendarActions } from './modules/calendar/actions.ts';
@@ -20,6 +21,7 @@ export const ACTIONS: readonly AnyAction[] = [
   ...auditActions,
   ...catalogActions,
   ...exchangeActions,
+  ...aggregationActions,
 ];
 
 const BY_NAME = new Map(ACTIONS.map((action) => [action.name, action]));

@@ -209,6 +209,23 @@ for (const engine of ENGINES) {
       assert.match(badOrg.stderr, /orgCode/);
     });
 
+    it('pre-checks values with the ingestion validators, exiting 1 when any is invalid', () => {
+      const ok = govdx('validate', '--kind', 'credit-code', '91350100M000100Y43');
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.match(ok.stdout, /1 valid, 0 invalid/);
+      const bad = govdx(
+        'validate',
+        '--kind',
+        'id-card',
+        '--json',
+        '11010519491231002X',
+        '110105194912310021',
+      );
+      assert.equal(bad.status, 1);
+      const report = JSON.parse(bad.stdout) as { validCount: number; invalidCount: number };
+      assert.deepEqual([report.validCount, report.invalidCount], [1, 1]);
+    });
+
     it('computes working days and refuses uncovered years', () => {
       const ok = govdx('calendar', 'add-working-days', '2025-09-26', '5', '--region', '990100');
       assert.equal(ok.stdout.trim(), '2025-10-10');

@@ -1,5 +1,5 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { ACTIONS, getAction } from '../actions.ts';
@@ -14,6 +14,7 @@ import { describeDemoLogins, isDatabaseEmpty, loadDemo } from '../demo/demo.ts';
 import { buildServer } from '../http/server.ts';
 import { createPlatform, type Platform } from '../platform.ts';
 import { ROLES } from '../core/policy.ts';
+import { VALIDATOR_KINDS } from '../core/validators/index.ts';
 import { parseImportErrorField, type ImportResultDto } from '../modules/catalog/exchange.ts';
 import { IMPORT_LIMITS } from '../modules/catalog/xlsx.ts';
 
@@ -422,6 +423,53 @@ configCommand
     }
     process.stdout.write('configuration OK\n');
   });
+
+program
+  .command('validate')
+  .description(
+    'check values as ingestion does: id-card, credit-code, mobile, region-code or date (exit 1 if any is invalid)',
+  )
+  .addOption(
+    new Option('--kind <kind>', 'validator').choices(VALIDATOR_KINDS).makeOptionMandatory(),
+  )
+  .argument('[values...]', 'values to check')
+  .option('--file <path>', 'a file with one value per line')
+  .option('--json', 'print JSON')
+  .action((values: string[], options: { kind: string; file?: string; json?: boolean }) =>
+    withPlatform(async (platform) => {
+      const fromFile = options.file
+        ? readFileSync(options.file, 'utf8')
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter(Boolean)
+        : [];
+      const all = [...values, ...fromFile];
+      if (all.length === 0)
+        throw new AppError('VALIDATION', undefined, {
+          values: { zh: '请给出要校验的值或 --file', en: 'give values or --file' },
+        });
+      const report = (await run(platform, 'aggregation.validate', {
+        kind: options.kind,
+        values: all,
+      })) as {
+        validCount: number;
+        invalidCount: number;
+        results: { value: string; valid: boolean; reason?: { zh: string; en: string } }[];
+      };
+      if (options.json) printJson(report);
+      else {
+        for (const result of report.results) {
+          process.stdout.write(
+            result.valid
+              ? `valid    ${result.value}\n`
+              : `invalid  ${result.value}  ${result.reason?.zh ?? ''} / ${result.reason?.en ?? ''}\n`,
+          );
+        }
+        process.stdout.write(`${report.validCount} valid, ${report.invalidCount} invalid\n`);
+      }
+      if (report.invalidCount > 0) process.exitCode = 1;
+    }),
+  );
 
 const calendar = program.command('calendar').description('PRC working-day calendar');
 calendar

