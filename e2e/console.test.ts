@@ -1012,3 +1012,51 @@ void test(
     await logout(p);
   },
 );
+
+void test(
+  'a department user pre-checks citizen ID numbers and exports the invalid ones',
+  { timeout: 90_000 },
+  async () => {
+    const p = currentPage();
+    await p.goto(`${baseUrl()}/console/`);
+    await login(p, 'gaj_operator', DEMO_PASSWORD);
+    await p.getByTestId('menu-aggregation-precheck').click();
+    await p.getByTestId('page-title').filter({ hasText: '数据校验' }).waitFor();
+
+    // Nothing pasted: a clear message instead of a request.
+    await p.getByTestId('precheck-run').click();
+    assert.match(await p.getByTestId('precheck-notice').innerText(), /没有可校验的数据/);
+
+    await p
+      .getByTestId('precheck-text')
+      .fill('11010519491231002X\n110105194912310021\n\n11010519491331002X\n');
+    assert.match(await p.getByTestId('precheck-count').innerText(), /共 3 个值/);
+    await p.getByTestId('precheck-run').click();
+    await p.getByTestId('precheck-summary').waitFor();
+    assert.match(await p.getByTestId('precheck-valid').innerText(), /通过\s*1$/);
+    assert.match(await p.getByTestId('precheck-invalid').innerText(), /未通过\s*2$/);
+    // The invalid values are listed first, with the reason in Chinese.
+    const table = await p.getByTestId('precheck-table').innerText();
+    assert.match(table, /110105194912310021[\s\S]*公民身份号码校验码错误/);
+    assert.match(table, /11010519491331002X[\s\S]*出生日期无效/);
+    assert.doesNotMatch(table, /11010519491231002X/);
+    await shot('precheck');
+
+    const exported = await downloadWorkbook(p, p.getByTestId('precheck-export'));
+    assert.match(exported.name, /^数据校验未通过_公民身份号码_\d{8}\.xlsx$/);
+    assert.deepEqual(headerOf(exported.workbook), ['行号', '值', '原因']);
+    assert.equal(exported.workbook.worksheets[0]?.getCell('B2').value, '110105194912310021');
+    assert.equal(exported.workbook.worksheets[0]?.actualRowCount, 3);
+
+    // The reasons follow the UI language.
+    await p.getByTestId('lang-switch').getByText('English').click();
+    await p
+      .getByTestId('precheck-table')
+      .filter({ hasText: 'The check character is wrong' })
+      .waitFor();
+    await shot('precheck-en');
+    await p.getByTestId('lang-switch').getByText('中文').click();
+    await p.getByTestId('page-title').filter({ hasText: '数据校验' }).waitFor();
+    await logout(p);
+  },
+);

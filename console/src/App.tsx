@@ -53,6 +53,9 @@ const ExchangePage = lazy(() =>
 const ThemesPage = lazy(() =>
   import('./pages/catalog/ThemesPage').then((m) => ({ default: m.ThemesPage })),
 );
+const PrecheckPage = lazy(() =>
+  import('./pages/aggregation/PrecheckPage').then((m) => ({ default: m.PrecheckPage })),
+);
 
 const theme: ThemeConfig = {
   token: {
@@ -168,6 +171,8 @@ const router = createBrowserRouter(
         { path: 'catalog/triggers', element: <TriggersPage /> },
         { path: 'catalog/exchange', element: <ExchangePage /> },
         { path: 'catalog/themes', element: <ThemesPage /> },
+        { path: 'aggregation', element: <Navigate to="/aggregation/precheck" replace /> },
+        { path: 'aggregation/precheck', element: <PrecheckPage /> },
         { path: '*', element: <NotFoundResult /> },
       ],
     },

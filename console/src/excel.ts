@@ -124,13 +124,7 @@ export interface SheetRow {
   cells: PlainCell[];
 }
 
-/** The non-empty rows of the first worksheet of an .xlsx file. */
-export async function readFirstSheet(file: Blob): Promise<SheetRow[]> {
-  const { Workbook } = await loadExcel();
-  const workbook = new Workbook();
-  await workbook.xlsx.load(await file.arrayBuffer());
-  const sheet = workbook.worksheets[0];
-  if (!sheet) return [];
+function sheetRows(sheet: Worksheet): SheetRow[] {
   const rows: SheetRow[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: PlainCell[] = [];
@@ -141,6 +135,30 @@ export async function readFirstSheet(file: Blob): Promise<SheetRow[]> {
     if (cells.some((c) => c !== null)) rows.push({ rowNumber, cells });
   });
   return rows;
+}
+
+async function loadWorkbook(file: Blob): Promise<Workbook> {
+  const { Workbook } = await loadExcel();
+  const workbook = new Workbook();
+  await workbook.xlsx.load(await file.arrayBuffer());
+  return workbook;
+}
+
+/** The non-empty rows of the first worksheet of an .xlsx file. */
+export async function readFirstSheet(file: Blob): Promise<SheetRow[]> {
+  const sheet = (await loadWorkbook(file)).worksheets[0];
+  return sheet ? sheetRows(sheet) : [];
+}
+
+export interface SheetData {
+  name: string;
+  rows: SheetRow[];
+}
+
+/** Every worksheet of an .xlsx file with its non-empty rows, in workbook order. */
+export async function readSheets(file: Blob): Promise<SheetData[]> {
+  const workbook = await loadWorkbook(file);
+  return workbook.worksheets.map((sheet) => ({ name: sheet.name, rows: sheetRows(sheet) }));
 }
 
 /** `name_YYYYMMDD.xlsx`, with characters Windows forbids in file names replaced. */

@@ -3,10 +3,12 @@ import {
   AlertOutlined,
   AuditOutlined,
   CalendarOutlined,
+  CloudUploadOutlined,
   DashboardOutlined,
   DatabaseOutlined,
   EditOutlined,
   EnvironmentOutlined,
+  FileDoneOutlined,
   FileSearchOutlined,
   FileSyncOutlined,
   KeyOutlined,
@@ -43,7 +45,8 @@ type MenuLabel =
   | 'catalogReview'
   | 'catalogTriggers'
   | 'catalogExchange'
-  | 'catalogThemes';
+  | 'catalogThemes'
+  | 'aggregationPrecheck';
 
 interface NavItem {
   key: string;
@@ -55,8 +58,16 @@ interface NavItem {
   /** Shown only when this holds (catalog items are offered by role). */
   visible?: (me: Me) => boolean;
   /** The menu group (submenu) the item belongs to. */
-  group?: 'catalog';
+  group?: MenuGroup;
 }
+
+type MenuGroup = 'catalog' | 'aggregation';
+
+/** The submenus, in menu order after 首页. */
+const GROUPS: { key: MenuGroup; icon: ReactNode }[] = [
+  { key: 'catalog', icon: <DatabaseOutlined /> },
+  { key: 'aggregation', icon: <CloudUploadOutlined /> },
+];
 
 const NAV: NavItem[] = [
   { key: 'overview', path: '/', icon: <DashboardOutlined />, label: 'overview' },
@@ -105,6 +116,13 @@ const NAV: NavItem[] = [
     label: 'catalogThemes',
     group: 'catalog',
     visible: canManageThemes,
+  },
+  {
+    key: 'aggregation-precheck',
+    path: '/aggregation/precheck',
+    icon: <FileDoneOutlined />,
+    label: 'aggregationPrecheck',
+    group: 'aggregation',
   },
   {
     key: 'regions',
@@ -185,18 +203,20 @@ export function AppLayout() {
     icon: item.icon,
     label: <span data-testid={`menu-${item.key}`}>{t(`menu.${item.label}`)}</span>,
   });
-  const catalogItems = shown.filter((item) => item.group === 'catalog').map(entry);
   const items: MenuProps['items'] = [];
   for (const item of shown) {
     if (item.group) continue;
     items.push(entry(item));
-    // The 数据目录 group follows 首页.
-    if (item.key === 'overview' && catalogItems.length > 0) {
+    if (item.key !== 'overview') continue;
+    // The groups (数据目录, 数据归集) follow 首页.
+    for (const group of GROUPS) {
+      const children = shown.filter((n) => n.group === group.key).map(entry);
+      if (children.length === 0) continue;
       items.push({
-        key: 'catalog',
-        icon: <DatabaseOutlined />,
-        label: <span data-testid="menu-catalog">{t('menu.catalog')}</span>,
-        children: catalogItems,
+        key: group.key,
+        icon: group.icon,
+        label: <span data-testid={`menu-${group.key}`}>{t(`menu.${group.key}`)}</span>,
+        children,
       });
     }
   }
@@ -240,7 +260,7 @@ export function AppLayout() {
           theme="dark"
           mode="inline"
           selectedKeys={[current]}
-          defaultOpenKeys={['catalog']}
+          defaultOpenKeys={GROUPS.map((g) => g.key)}
           items={items}
           data-testid="nav-menu"
           style={{ borderInlineEnd: 'none', paddingTop: 8 }}
