@@ -210,6 +210,17 @@ export interface CatalogThemeTable {
   created_at: string;
 }
 
+export interface ResourceDataTableTable {
+  resource_id: string;
+  table_name: string;
+  schema_version: number;
+  shape: string;
+  /** The changes cursor: the highest _row_version written to the table. */
+  last_row_version: number;
+  row_count: number;
+  updated_at: string;
+}
+
 export interface Database {
   regions: RegionTable;
   orgs: OrgTable;
@@ -230,4 +241,5 @@ export interface Database {
   resource_search_domains: ResourceSearchDomainTable;
   resource_search_state: ResourceSearchStateTable;
   catalog_themes: CatalogThemeTable;
+  resource_data_tables: ResourceDataTableTable;
 }

@@ -4,6 +4,7 @@ import * as foundation from './0001_foundation.ts';
 import * as catalog from './0002_catalog.ts';
 import * as catalogSearch from './0003_catalog_search.ts';
 import * as catalogThemes from './0004_catalog_themes.ts';
+import * as dataTables from './0005_data_tables.ts';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '0002_catalog': catalog,
   '0003_catalog_search': catalogSearch,
   '0004_catalog_themes': catalogThemes,
+  '0005_data_tables': dataTables,
 };

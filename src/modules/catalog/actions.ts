@@ -23,6 +23,7 @@ import type { ResourceStatus } from '../../db/schema.ts';
 import { findOrgByCode } from '../orgs/actions.ts';
 import { ResourceContent, type ResourceContentDto } from './model.ts';
 import { checkResourceRules } from './rules.ts';
+import { ensureDataTable } from '../aggregation/data-table.ts';
 import { catalogSearch, indexResource, unindexResource } from './search.ts';
 import { themeActions, themeNames } from './themes.ts';
 import { triggerActions } from './triggers.ts';
@@ -431,6 +432,13 @@ const publish = defineAction({
         )
         .execute();
     }
+    await ensureDataTable(
+      ctx.db,
+      ctx.services.db.dialect,
+      { id: row.resource_id, code: row.code },
+      content,
+      now,
+    );
     await indexResource(ctx.db, ctx.services.db.dialect, {
       resourceId: row.resource_id,
       code: row.code,

@@ -1,0 +1,183 @@
+import { sql, type Kysely } from 'kysely';
+import type { DialectInfo } from '../../db/dialect.ts';
+import type { Database } from '../../db/schema.ts';
+import { TABULAR_FORMATS, type DataItemDto, type ResourceContentDto } from '../catalog/model.ts';
+
+/**
+ * The typed table of a published tabular resource (issue 4, Data store): one column per data item with
+ * the national guide's type, the key items as primary key, an index per queryable item, and system
+ * columns for the changes feed. A new catalog version changes the table without losing data: new
+ * items become new columns; a changed type or key rebuilds the table and swaps it in, in the
+ * publishing transaction.
+ *
+ * Column names come from the catalog schema (^[a-z][a-z0-9_]{0,62}$), so they are safe identifiers;
+ * system columns start with an underscore, which item columns never do.
+ */
+export const SYSTEM_COLUMNS = ['_row_version', '_deleted', '_batch_id', '_updated_at'] as const;
+
+export function dataTableName(code: string): string {
+  return `ds_${code.toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
+}
+
+export function isTabular(content: ResourceContentDto): boolean {
+  return TABULAR_FORMATS.includes(content.formatCategory) && content.items.some((item) => item.key);
+}
+
+/** SQL type of a data item on an engine; dates are ISO text on both, so values compare the same. */
+export function columnType(item: DataItemDto, dialect: DialectInfo): string {
+  const pg = dialect.engine === 'postgres';
+  switch (item.type) {
+    case 'C':
+      return pg ? `varchar(${item.length ?? 255})` : 'text';
+    case 'N':
+      return 'numeric';
+    case 'Y':
+      return pg ? 'numeric(18,2)' : 'numeric';
+    case 'D':
+      return pg ? 'varchar(10)' : 'text';
+    case 'T':
+      return pg ? 'varchar(32)' : 'text';
+    case 'L':
+      return 'integer';
+    case 'M':
+      return 'text';
+    case 'G':
+      return pg ? 'bytea' : 'blob';
+    case 'B':
+      return pg ? 'double precision' : 'real';
+    case 'I':
+      return 'bigint';
+    case 'F':
+      return 'real';
+  }
+}
+
+interface TableShape {
+  columns: Map<string, string>;
+  key: string[];
+}
+
+function serializeShape(shape: TableShape): string {
+  return JSON.stringify({ columns: [...shape.columns], key: shape.key });
+}
+
+function parseShape(text: string): TableShape {
+  const parsed = JSON.parse(text) as { columns: [string, string][]; key: string[] };
+  return { columns: new Map(parsed.columns), key: parsed.key };
+}
+
+function shapeOf(content: ResourceContentDto, dialect: DialectInfo): TableShape {
+  return {
+    columns: new Map(content.items.map((item) => [item.column, columnType(item, dialect)])),
+    key: content.items.filter((item) => item.key).map((item) => item.column),
+  };
+}
+
+async function createTable(
+  db: Kysely<Database>,
+  table: string,
+  shape: TableShape,
+  content: ResourceContentDto,
+): Promise<void> {
+  const required = new Set(
+    content.items.filter((item) => item.required).map((item) => item.column),
+  );
+  const columns = [...shape.columns].map(([name, type]) =>
+    sql.raw(`${name} ${type}${required.has(name) ? ' not null' : ''}`),
+  );
+  const system = [
+    sql.raw('_row_version bigint not null'),
+    sql.raw('_deleted integer not null default 0'),
+    sql.raw('_batch_id varchar(36)'),
+    sql.raw('_updated_at varchar(32) not null'),
+  ];
+  await sql`create table ${sql.id(table)} (${sql.join([...columns, ...system])}, primary key (${sql.join(shape.key.map((k) => sql.id(k)))}))`.execute(
+    db,
+  );
+  await sql`create index ${sql.id(`${table}__rv`)} on ${sql.id(table)} (_row_version)`.execute(db);
+  for (const item of content.items.filter((entry) => entry.queryable && !entry.key)) {
+    await sql`create index ${sql.id(`${table}__${item.column}`)} on ${sql.id(table)} (${sql.id(item.column)})`.execute(
+      db,
+    );
+  }
+}
+
+/** Creates or evolves the typed table of a resource's newly published version. */
+export async function ensureDataTable(
+  db: Kysely<Database>,
+  dialect: DialectInfo,
+  resource: { id: string; code: string },
+  content: ResourceContentDto,
+  now: string,
+): Promise<void> {
+  if (!isTabular(content)) return;
+  const table = dataTableName(resource.code);
+  const state = await db
+    .selectFrom('resource_data_tables')
+    .selectAll()
+    .where('resource_id', '=', resource.id)
+    .executeTakeFirst();
+  if (!state) {
+    await createTable(db, table, shapeOf(content, dialect), content);
+    await db
+      .insertInto('resource_data_tables')
+      .values({
+        resource_id: resource.id,
+        table_name: table,
+        schema_version: 1,
+        shape: serializeShape(shapeOf(content, dialect)),
+        last_row_version: 0,
+        row_count: 0,
+        updated_at: now,
+      })
+      .execute();
+    return;
+  }
+  const before = parseShape(state.shape);
+  const wanted = shapeOf(content, dialect);
+  // Items dropped from the catalog keep their column (and data), nullable, with their old type.
+  const after: TableShape = {
+    columns: new Map([
+      ...wanted.columns,
+      ...[...before.columns].filter(([name]) => !wanted.columns.has(name)),
+    ]),
+    key: wanted.key,
+  };
+  const changedType = [...after.columns].some(
+    ([name, type]) => before.columns.has(name) && before.columns.get(name) !== type,
+  );
+  const changedKey = after.key.join(',') !== before.key.join(',');
+  if (!changedType && !changedKey) {
+    // Only added items: new nullable columns keep every existing row.
+    for (const [name, type] of after.columns) {
+      if (!before.columns.has(name))
+        await sql`alter table ${sql.id(table)} add column ${sql.raw(`${name} ${type}`)}`.execute(
+          db,
+        );
+    }
+  } else {
+    // A type or key change: build the new table, copy what both versions share, swap.
+    const staging = `${table}__v${state.schema_version + 1}`;
+    await createTable(db, staging, after, content);
+    const shared = [...after.columns.keys()].filter((name) => before.columns.has(name));
+    const columns = [...shared, ...SYSTEM_COLUMNS].map((name) => sql.id(name));
+    const casts = [
+      ...shared.map((name) => sql`cast(${sql.id(name)} as ${sql.raw(after.columns.get(name)!)})`),
+      ...SYSTEM_COLUMNS.map((name) => sql.id(name)),
+    ];
+    await sql`insert into ${sql.id(staging)} (${sql.join(columns)}) select ${sql.join(casts)} from ${sql.id(table)}`.execute(
+      db,
+    );
+    await sql`drop table ${sql.id(table)}`.execute(db);
+    await sql`alter table ${sql.id(staging)} rename to ${sql.id(table)}`.execute(db);
+  }
+  await db
+    .updateTable('resource_data_tables')
+    .set({
+      schema_version: state.schema_version + 1,
+      shape: serializeShape(after),
+      updated_at: now,
+    })
+    .where('resource_id', '=', resource.id)
+    .execute();
+}
