@@ -10,6 +10,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { chinaToday } from '../calendar/calendar.ts';
+import { changesActions } from './changes.ts';
 
 /**
  * Pre-check for data administrators (issue 4): the validators ingestion applies (GB 11643 citizen ID,
@@ -60,4 +61,4 @@ const validate = defineAction({
   },
 });
 
-export const aggregationActions = [validate];
+export const aggregationActions = [validate, ...changesActions];
