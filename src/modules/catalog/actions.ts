@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
-import { defineAction, type ActionContext } from '../../core/action.ts';
+import { defineAction, type ActionContext, type Policy } from '../../core/action.ts';
 import { actorName, type Actor } from '../../core/actor.ts';
 import {
   AppError,
@@ -186,6 +186,33 @@ function requireStatus(row: VersionRow, allowed: ResourceStatus[]): void {
   }
 }
 
+/**
+ * Policies of the entry transitions: compilers of the provider organisation, reviewers of its
+ * region. An unknown code is let through to those who could act on some entry, so that the handler
+ * answers NOT_FOUND rather than FORBIDDEN.
+ */
+const compilerPolicy: Policy<{ code: string }> = async (ctx, input) => {
+  const row = await findVersion(ctx.db, input.code);
+  return row
+    ? mayCompile(ctx.actor, row.org_id)
+    : isSystem(ctx.actor) || hasRole(ctx.actor, 'dept_admin', 'dept_operator');
+};
+
+const reviewerPolicy: Policy<{ code: string }> = async (ctx, input) => {
+  const row = await findVersion(ctx.db, input.code);
+  return row
+    ? mayReview(ctx.actor, row.region_path)
+    : isSystem(ctx.actor) || hasRole(ctx.actor, 'reviewer', 'authority_admin');
+};
+
+/** The latest version of an entry, named in the audit event of the transition about to happen. */
+async function loadForTransition(ctx: ActionContext, code: string): Promise<VersionRow> {
+  const row = await loadOrThrow(ctx, code);
+  ctx.audit.target = `resource:${row.code}@${row.version}`;
+  ctx.audit.orgId = row.org_id;
+  return row;
+}
+
 const CodeInput = Type.String({ pattern: '^[A-Z0-9-]{2,40}$', description: 'resource code' });
 
 const create = defineAction({
@@ -234,16 +261,9 @@ const update = defineAction({
   output: ResourceVersion,
   mutating: true,
   http: { method: 'PUT', path: '/catalog/resources/:code/draft' },
-  policy: async (ctx, input) => {
-    const row = await findVersion(ctx.db, input.code);
-    return row
-      ? mayCompile(ctx.actor, row.org_id)
-      : isSystem(ctx.actor) || hasRole(ctx.actor, 'dept_admin', 'dept_operator');
-  },
+  policy: compilerPolicy,
   handler: async (ctx, input) => {
-    const row = await loadOrThrow(ctx, input.code);
-    ctx.audit.target = `resource:${row.code}@${row.version}`;
-    ctx.audit.orgId = row.org_id;
+    const row = await loadForTransition(ctx, input.code);
     requireStatus(row, EDITABLE);
     if (input.content.classification !== row.classification) {
       // The code embeds the classification; a different classification is a different entry.
@@ -286,16 +306,9 @@ const submit = defineAction({
   output: ResourceVersion,
   mutating: true,
   http: { method: 'POST', path: '/catalog/resources/:code/submit' },
-  policy: async (ctx, input) => {
-    const row = await findVersion(ctx.db, input.code);
-    return row
-      ? mayCompile(ctx.actor, row.org_id)
-      : isSystem(ctx.actor) || hasRole(ctx.actor, 'dept_admin', 'dept_operator');
-  },
+  policy: compilerPolicy,
   handler: async (ctx, input) => {
-    const row = await loadOrThrow(ctx, input.code);
-    ctx.audit.target = `resource:${row.code}@${row.version}`;
-    ctx.audit.orgId = row.org_id;
+    const row = await loadForTransition(ctx, input.code);
     requireStatus(row, EDITABLE);
     const content = JSON.parse(row.content) as ResourceContentDto;
     const errors = checkResourceRules(content);
@@ -355,16 +368,9 @@ const returnForChanges = defineAction({
   output: ResourceVersion,
   mutating: true,
   http: { method: 'POST', path: '/catalog/resources/:code/return' },
-  policy: async (ctx, input) => {
-    const row = await findVersion(ctx.db, input.code);
-    return row
-      ? mayReview(ctx.actor, row.region_path)
-      : isSystem(ctx.actor) || hasRole(ctx.actor, 'reviewer', 'authority_admin');
-  },
+  policy: reviewerPolicy,
   handler: async (ctx, input) => {
-    const row = await loadOrThrow(ctx, input.code);
-    ctx.audit.target = `resource:${row.code}@${row.version}`;
-    ctx.audit.orgId = row.org_id;
+    const row = await loadForTransition(ctx, input.code);
     requireStatus(row, ['submitted']);
     await setStatus(ctx.db, row.resource_id, row.version, 'returned', {
       reviewed_by: actorName(ctx.actor),
@@ -387,16 +393,9 @@ const publish = defineAction({
   output: ResourceVersion,
   mutating: true,
   http: { method: 'POST', path: '/catalog/resources/:code/publish' },
-  policy: async (ctx, input) => {
-    const row = await findVersion(ctx.db, input.code);
-    return row
-      ? mayReview(ctx.actor, row.region_path)
-      : isSystem(ctx.actor) || hasRole(ctx.actor, 'reviewer', 'authority_admin');
-  },
+  policy: reviewerPolicy,
   handler: async (ctx, input) => {
-    const row = await loadOrThrow(ctx, input.code);
-    ctx.audit.target = `resource:${row.code}@${row.version}`;
-    ctx.audit.orgId = row.org_id;
+    const row = await loadForTransition(ctx, input.code);
     requireStatus(row, ['submitted']);
     const now = ctx.now.toISOString();
     if (row.live_version !== null)
@@ -462,12 +461,7 @@ const newVersion = defineAction({
   output: ResourceVersion,
   mutating: true,
   http: { method: 'POST', path: '/catalog/resources/:code/versions', status: 201 },
-  policy: async (ctx, input) => {
-    const row = await findVersion(ctx.db, input.code);
-    return row
-      ? mayCompile(ctx.actor, row.org_id)
-      : isSystem(ctx.actor) || hasRole(ctx.actor, 'dept_admin', 'dept_operator');
-  },
+  policy: compilerPolicy,
   handler: async (ctx, input) => {
     const latest = await loadOrThrow(ctx, input.code);
     ctx.audit.target = `resource:${latest.code}`;
