@@ -1,5 +1,6 @@
 import type { AnyAction } from './core/action.ts';
 import { aggregationActions } from './modules/aggregation/validate.ts';
+import { ingestActions } from './modules/aggregation/ingest/actions.ts';
 import { auditActions } from './modules/audit/actions.ts';
 import { authActions } from './modules/auth/actions.ts';
 import { calendarActions } from './modules/calendar/actions.ts';
@@ -22,6 +23,7 @@ export const ACTIONS: readonly AnyAction[] = [
   ...catalogActions,
   ...exchangeActions,
   ...aggregationActions,
+  ...ingestActions,
 ];
 
 const BY_NAME = new Map(ACTIONS.map((action) => [action.name, action]));

@@ -31,6 +31,10 @@ export interface Config {
   loginMaxAttempts: number;
   /** The address the public reaches the platform at; IRIs of the DCAT export point there. */
   publicUrl: string;
+  /** Largest file one ingestion batch accepts, in bytes (uploads stream; this is not held in memory). */
+  ingestMaxBytes: number;
+  /** Default share of rejected rows (percent) above which a batch is refused whole (issue 4). */
+  ingestMaxRejectedPercent: number;
 }
 
 export interface ConfigVariable {
@@ -87,6 +91,16 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   {
     name: 'GOVDX_LOGIN_MAX_ATTEMPTS',
     description: 'failed logins per user and address per 15 min',
+    default: '5',
+  },
+  {
+    name: 'GOVDX_INGEST_MAX_BYTES',
+    description: 'largest file one ingestion batch accepts, in bytes',
+    default: '21474836480',
+  },
+  {
+    name: 'GOVDX_INGEST_MAX_REJECTED_PERCENT',
+    description: 'default share of rejected rows (percent) above which a batch is refused whole',
     default: '5',
   },
   {
@@ -173,6 +187,22 @@ export function loadConfig(
     bodyLimit: parseInteger(env, 'GOVDX_BODY_LIMIT', 1_048_576, 1024, 1024 ** 3, problems),
     rateLimitPerMinute: parseInteger(env, 'GOVDX_RATE_LIMIT', 6000, 1, 10_000_000, problems),
     loginMaxAttempts: parseInteger(env, 'GOVDX_LOGIN_MAX_ATTEMPTS', 5, 1, 1000, problems),
+    ingestMaxBytes: parseInteger(
+      env,
+      'GOVDX_INGEST_MAX_BYTES',
+      20 * 1024 ** 3,
+      1024,
+      Number.MAX_SAFE_INTEGER,
+      problems,
+    ),
+    ingestMaxRejectedPercent: parseInteger(
+      env,
+      'GOVDX_INGEST_MAX_REJECTED_PERCENT',
+      5,
+      0,
+      100,
+      problems,
+    ),
   };
   const publicUrl = (env.GOVDX_PUBLIC_URL || `http://${config.host}:${config.port}`).replace(
     /\/+$/,

@@ -14,7 +14,15 @@ export interface HttpBinding {
    * The action takes a file (its `file` input, see core/files.ts) as the raw request body of one of
    * these media types, at most `maxBytes` long (larger: 413); its other inputs come from the query.
    */
-  upload?: { contentTypes: string[]; maxBytes: number };
+  upload?: {
+    contentTypes: string[];
+    maxBytes: number;
+    /**
+     * The `file` input is the request body as a stream (a Node Readable), never held whole in
+     * memory; the handler enforces its own size limit.
+     */
+    stream?: boolean;
+  };
   /** The action returns a FileResult (core/files.ts) of one of these media types, sent as the body. */
   produces?: string[];
 }
@@ -58,6 +66,12 @@ export interface ActionDefinition<I extends TObject, O extends TSchema, P = unde
    */
   prepare?: (input: Static<I>, services: Services) => Promise<P>;
   handler: (ctx: ActionContext, input: Static<I>, prepared: P) => Promise<Static<O>>;
+  /**
+   * Work too long for one transaction (ingesting a multi-GB file): the handler gets the root
+   * connection, opens its own transactions and appends its success audit event inside the one that
+   * commits the change; runAction still authorizes first and records failures.
+   */
+  longRunning?: boolean;
   /** Runs after a failed mutating action rolled back, to persist what must outlive the failure. */
   onFailure?: (ctx: ActionContext, input: Static<I>, error: unknown) => Promise<void>;
 }

@@ -23,6 +23,13 @@ export function redact(value: unknown): unknown {
   if (value instanceof Uint8Array) {
     return `[${value.length} bytes, sha256 ${createHash('sha256').update(value).digest('hex')}]`;
   }
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { pipe?: unknown }).pipe === 'function'
+  ) {
+    return '[stream]';
+  }
   if (Array.isArray(value)) return value.map(redact);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(

@@ -35,6 +35,15 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, LocalizedText> = {
   UNAVAILABLE: { zh: '服务暂不可用', en: 'Service unavailable' },
 };
 
+/**
+ * Beyond the closed code: a stable, finer reason a client may branch on (`INGEST_HEADER_MISMATCH`),
+ * and data that helps it act (the id of the failed batch).
+ */
+export interface ErrorDetail {
+  reason?: string;
+  data?: Record<string, unknown>;
+}
+
 export class AppError extends Error {
   readonly status: number;
   readonly localized: LocalizedText;
@@ -43,6 +52,7 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message?: LocalizedText,
     readonly fields?: Record<string, LocalizedText>,
+    readonly detail?: ErrorDetail,
   ) {
     const localized = message ?? DEFAULT_MESSAGES[code];
     super(localized.en);

@@ -40,11 +40,23 @@ function validatorFor(schema: object): ValidateFunction {
 
 /** Checks input against an action's schema and returns it with defaults applied. */
 export function validateActionInput(action: AnyAction, input: unknown): Record<string, unknown> {
-  const copy = structuredClone(input ?? {}) as Record<string, unknown>;
+  // A streamed file (Readable) cannot be cloned; it is passed through as it is.
+  const { file, ...rest } = (input ?? {}) as Record<string, unknown>;
+  const streamed = isStream(file);
+  const copy = structuredClone(streamed ? rest : (input ?? {})) as Record<string, unknown>;
+  if (streamed) copy.file = file;
   const validate = validatorFor(action.input);
   if (!validate(copy))
     throw new AppError('VALIDATION', undefined, fieldErrorsFromSchema(validate.errors ?? []));
   return copy;
+}
+
+function isStream(value: unknown): boolean {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { pipe?: unknown }).pipe === 'function'
+  );
 }
 
 function deny(actor: Actor): AppError {
@@ -75,7 +87,19 @@ export async function runAction(
     audit: { target: null },
   };
   let output: unknown;
-  if (!action.mutating) {
+  if (action.longRunning) {
+    if ((await action.policy(ctx, input)) !== true) {
+      const error = deny(ctx.actor);
+      await recordFailure(ctx, action, input, error);
+      throw error;
+    }
+    try {
+      output = await action.handler(ctx, input, undefined);
+    } catch (error) {
+      await recordFailure(ctx, action, input, error);
+      throw error;
+    }
+  } else if (!action.mutating) {
     if ((await action.policy(ctx, input)) !== true) throw deny(ctx.actor);
     output = await action.handler(ctx, input, undefined);
   } else {

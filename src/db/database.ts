@@ -19,6 +19,12 @@ export interface Db {
   dialect: DialectInfo;
   /** Human-readable location without credentials, for logs. */
   describe: string;
+  /**
+   * The driver underneath Kysely, for bulk loading only (aggregation/ingest): better-sqlite3 prepared
+   * statements, or PostgreSQL COPY on a pooled client. On SQLite, use it only while holding Kysely's
+   * connection (`kysely.connection().execute`) so that no other query interleaves.
+   */
+  raw: { engine: 'sqlite'; sqlite: SqliteDatabase.Database } | { engine: 'postgres'; pool: pg.Pool };
   close(): Promise<void>;
 }
 
@@ -72,6 +78,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
       kysely,
       dialect: dialectFor('sqlite'),
       describe: `sqlite:${file}`,
+      raw: { engine: 'sqlite', sqlite },
       close: () => kysely.destroy(),
     };
   }
@@ -99,6 +106,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     kysely,
     dialect: dialectFor('postgres'),
     describe: `postgres://${parsed.host}${parsed.pathname}${schema ? ` (schema ${schema})` : ''}`,
+    raw: { engine: 'postgres', pool },
     close: () => kysely.destroy(),
   };
 }

@@ -14,6 +14,9 @@ export interface RegionTable {
   share_reply_days: number;
   open_reply_days: number;
   catalog_update_days: number;
+  /** R3.5: working days a provider has to answer a problem report (normal / urgent). */
+  problem_reply_days: number;
+  problem_urgent_reply_days: number;
   /** JSON object {unconditional, conditional, none} of the region's display names. */
   share_class_names: string;
   created_at: string;
@@ -221,6 +224,109 @@ export interface ResourceDataTableTable {
   updated_at: string;
 }
 
+export type IngestMode = 'replace' | 'upsert' | 'delete';
+export type IngestFormat = 'csv' | 'xlsx' | 'json' | 'ndjson' | 'file';
+export type IngestSource = 'console' | 'push' | 'cli' | 'demo';
+export type BatchStatus = 'running' | 'succeeded' | 'failed' | 'refused';
+
+export interface IngestBatchTable {
+  id: string;
+  resource_id: string;
+  org_id: string;
+  mode: IngestMode;
+  source: IngestSource;
+  source_name: string;
+  format: IngestFormat;
+  encoding: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string;
+  status: BatchStatus;
+  error_code: string | null;
+  error_message: string | null;
+  sha256: string | null;
+  bytes: number;
+  rows_read: number;
+  rows_inserted: number;
+  rows_updated: number;
+  rows_deleted: number;
+  rows_rejected: number;
+  rows_total: number | null;
+  max_rejected_share: number;
+  stats: string | null;
+  row_version_from: number | null;
+  row_version_to: number | null;
+  started_at: string;
+  heartbeat_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  host: string;
+  pid: number;
+}
+
+export interface IngestRejectionTable {
+  batch_id: string;
+  seq: number;
+  row_number: number;
+  column_name: string | null;
+  value: string | null;
+  code: string;
+  reason_zh: string;
+  reason_en: string;
+}
+
+export interface ResourceFileTable {
+  id: string;
+  resource_id: string;
+  version: number;
+  file_name: string;
+  content_type: string;
+  sha256: string;
+  bytes: number;
+  batch_id: string;
+  created_at: string;
+}
+
+export type ProblemStatus = 'open' | 'resolved' | 'reopened' | 'closed';
+
+export interface ProblemReportTable {
+  id: string;
+  code: string;
+  resource_id: string;
+  provider_org_id: string;
+  reporter_kind: 'department' | 'provider' | 'public' | 'data_subject';
+  reporter_org_id: string | null;
+  reporter_user_id: string | null;
+  reporter_name: string;
+  reporter_contact: string | null;
+  category: 'error' | 'omission' | 'infringement';
+  urgency: 'normal' | 'urgent';
+  description: string;
+  record_keys: string;
+  status: ProblemStatus;
+  due_date: string;
+  resolution: 'fixed' | 'confirmed_correct' | 'consultation' | null;
+  resolution_note: string | null;
+  resolution_batch_id: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  reopen_count: number;
+  reopen_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NotificationTable {
+  id: Generated<number>;
+  org_id: string;
+  user_id: string | null;
+  kind: string;
+  title: string;
+  link: string | null;
+  created_at: string;
+  read_at: string | null;
+}
+
 export interface Database {
   regions: RegionTable;
   orgs: OrgTable;
@@ -242,4 +348,9 @@ export interface Database {
   resource_search_state: ResourceSearchStateTable;
   catalog_themes: CatalogThemeTable;
   resource_data_tables: ResourceDataTableTable;
+  ingest_batches: IngestBatchTable;
+  ingest_rejections: IngestRejectionTable;
+  resource_files: ResourceFileTable;
+  problem_reports: ProblemReportTable;
+  notifications: NotificationTable;
 }

@@ -48,9 +48,23 @@ export function registerActionRoutes(
   services: Services,
   actions: readonly AnyAction[],
 ): void {
-  const uploads = actions.filter((action) => action.http?.upload);
+  const uploads = actions.filter((action) => action.http?.upload && !action.http.upload.stream);
+  const streams = actions.filter((action) => action.http?.upload?.stream);
   for (const action of actions) {
     if (action.http && !action.http.upload) registerRoute(app, services, action);
+  }
+  if (streams.length > 0) {
+    // Streamed uploads: every media type reaches the handler as the unread request stream.
+    void app.register((scope, _options, done) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (_request, payload, parsed) => parsed(null, payload));
+      scope.addHook('preParsing', async (request, _reply, payload) => {
+        if (request.actor.type === 'anonymous') throw new AppError('UNAUTHENTICATED');
+        return payload;
+      });
+      for (const action of streams) registerRoute(scope, services, action);
+      done();
+    });
   }
   if (uploads.length === 0) return;
   // File uploads arrive as raw bodies; their parsers live in their own scope, so that JSON routes
@@ -136,17 +150,23 @@ function registerRoute(app: FastifyInstance, services: Services, action: AnyActi
         }
       : {}),
     handler: async (request, reply) => {
-      if (upload && !Buffer.isBuffer(request.body)) {
+      const streamed = upload?.stream === true;
+      if (upload && (streamed ? !request.body : !Buffer.isBuffer(request.body))) {
         throw new AppError('BAD_REQUEST', {
           zh: `请以请求体上传文件，Content-Type 为 ${upload.contentTypes.join(' 或 ')}`,
           en: `send the file as the request body with Content-Type ${upload.contentTypes.join(' or ')}`,
         });
       }
-      const input = {
+      const input: Record<string, unknown> = {
         ...(hasRest ? ((carriesBody ? request.body : request.query) as object) : {}),
         ...(request.params as object),
         ...(upload ? { file: request.body } : {}),
       };
+      // An upload action may ask for the body's media type (to tell CSV from XLSX).
+      if (upload && 'contentType' in action.input.properties && input.contentType === undefined) {
+        const contentType = request.headers['content-type'];
+        if (contentType) input.contentType = contentType;
+      }
       const output = await runAction(services, action, input, {
         actor: request.actor,
         requestId: request.id,

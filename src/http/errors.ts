@@ -47,13 +47,21 @@ export function errorBody(
   error: AppError,
   request: FastifyRequest,
 ): {
-  error: { code: ErrorCode; message: string; fields?: Record<string, string>; requestId: string };
+  error: {
+    code: ErrorCode;
+    reason?: string;
+    message: string;
+    fields?: Record<string, string>;
+    data?: Record<string, unknown>;
+    requestId: string;
+  };
 } {
   const language = languageOf(request.headers['accept-language']);
   const pick = (localized: LocalizedText) => localized[language];
   return {
     error: {
       code: error.code,
+      ...(error.detail?.reason ? { reason: error.detail.reason } : {}),
       message: pick(error.localized ?? DEFAULT_MESSAGES[error.code]),
       ...(error.fields
         ? {
@@ -62,6 +70,7 @@ export function errorBody(
             ),
           }
         : {}),
+      ...(error.detail?.data ? { data: error.detail.data } : {}),
       requestId: request.id,
     },
   };

@@ -5,6 +5,7 @@ import * as catalog from './0002_catalog.ts';
 import * as catalogSearch from './0003_catalog_search.ts';
 import * as catalogThemes from './0004_catalog_themes.ts';
 import * as dataTables from './0005_data_tables.ts';
+import * as aggregation from './0006_aggregation.ts';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '0003_catalog_search': catalogSearch,
   '0004_catalog_themes': catalogThemes,
   '0005_data_tables': dataTables,
+  '0006_aggregation': aggregation,
 };

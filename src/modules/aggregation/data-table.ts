@@ -52,7 +52,7 @@ export function columnType(item: DataItemDto, dialect: DialectInfo): string {
   }
 }
 
-interface TableShape {
+export interface TableShape {
   columns: Map<string, string>;
   key: string[];
 }
@@ -61,7 +61,7 @@ function serializeShape(shape: TableShape): string {
   return JSON.stringify({ columns: [...shape.columns], key: shape.key });
 }
 
-function parseShape(text: string): TableShape {
+export function parseShape(text: string): TableShape {
   const parsed = JSON.parse(text) as { columns: [string, string][]; key: string[] };
   return { columns: new Map(parsed.columns), key: parsed.key };
 }
@@ -73,11 +73,17 @@ function shapeOf(content: ResourceContentDto, dialect: DialectInfo): TableShape 
   };
 }
 
-async function createTable(
+/**
+ * Creates a typed table. Ingestion (ingest/bulk.ts) builds a full replacement in a work table with
+ * the same DDL, deferring the primary key (PostgreSQL) and indexes until the rows are in, and names
+ * them after the work table so that they stay unique once it is renamed into place.
+ */
+export async function createTable(
   db: Kysely<Database>,
   table: string,
   shape: TableShape,
   content: ResourceContentDto,
+  options: { primaryKey?: boolean; indexes?: boolean } = {},
 ): Promise<void> {
   const required = new Set(
     content.items.filter((item) => item.required).map((item) => item.column),
@@ -91,9 +97,22 @@ async function createTable(
     sql.raw('_batch_id varchar(36)'),
     sql.raw('_updated_at varchar(32) not null'),
   ];
-  await sql`create table ${sql.id(table)} (${sql.join([...columns, ...system])}, primary key (${sql.join(shape.key.map((k) => sql.id(k)))}))`.execute(
+  const primaryKey =
+    options.primaryKey === false
+      ? []
+      : [sql`primary key (${sql.join(shape.key.map((k) => sql.id(k)))})`];
+  await sql`create table ${sql.id(table)} (${sql.join([...columns, ...system, ...primaryKey])})`.execute(
     db,
   );
+  if (options.indexes !== false) await createIndexes(db, table, content);
+}
+
+/** The row-version index (changes feed) and one index per queryable item. */
+export async function createIndexes(
+  db: Kysely<Database>,
+  table: string,
+  content: ResourceContentDto,
+): Promise<void> {
   await sql`create index ${sql.id(`${table}__rv`)} on ${sql.id(table)} (_row_version)`.execute(db);
   for (const item of content.items.filter((entry) => entry.queryable && !entry.key)) {
     await sql`create index ${sql.id(`${table}__${item.column}`)} on ${sql.id(table)} (${sql.id(item.column)})`.execute(
