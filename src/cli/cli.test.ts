@@ -27,6 +27,7 @@ for (const engine of ENGINES) {
       ...process.env,
       GOVDX_DATA_DIR: dir,
       GOVDX_LOG_LEVEL: 'silent',
+      GOVDX_DEMO_DATA: 'sample',
       GOVDX_DATABASE_URL:
         engine === 'sqlite'
           ? `sqlite:${path.join(dir, 'cli.db')}`

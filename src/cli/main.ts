@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { ACTIONS, getAction } from '../actions.ts';
@@ -66,7 +66,11 @@ program
     const platform = await createPlatform(cfg);
     const { services } = platform;
     if ((options.demo || cfg.demo) && (await isDatabaseEmpty(services))) {
-      await loadDemo(services);
+      process.stdout.write('Loading the demo jurisdiction 示范市 / 正在加载示范数据 ...\n');
+      await loadDemo(services, {
+        data: cfg.demoData,
+        progress: (line) => process.stdout.write(`${line}\n`),
+      });
       process.stdout.write(
         `\n示范市 demo jurisdiction loaded / 已加载示范数据.\n${describeDemoLogins()}\n\n`,
       );
@@ -106,8 +110,14 @@ program
   .description('load the demo jurisdiction 示范市 into an empty database')
   .action(() =>
     withPlatform(async (platform) => {
-      await loadDemo(platform.services);
-      process.stdout.write(`demo jurisdiction loaded\n${describeDemoLogins()}\n`);
+      const started = Date.now();
+      await loadDemo(platform.services, {
+        data: platform.services.config.demoData,
+        progress: (line) => process.stdout.write(`${line}\n`),
+      });
+      process.stdout.write(
+        `demo jurisdiction loaded in ${((Date.now() - started) / 1000).toFixed(1)} s\n${describeDemoLogins()}\n`,
+      );
     }),
   );
 
@@ -469,6 +479,124 @@ program
       }
       if (report.invalidCount > 0) process.exitCode = 1;
     }),
+  );
+
+program
+  .command('ingest')
+  .description(
+    'load a CSV (UTF-8 or GBK), XLSX, JSON or NDJSON file into a published resource as one batch (exit 1 if it fails or rows are rejected)',
+  )
+  .requiredOption('--resource <code>', 'resource code, e.g. JC-RK-000001')
+  .requiredOption('--file <path>', 'the file (streamed: any size)')
+  .addOption(
+    new Option('--mode <mode>', 'replace: the whole data set; upsert / delete: by key')
+      .choices(['replace', 'upsert', 'delete'])
+      .default('upsert'),
+  )
+  .addOption(
+    new Option('--format <format>', 'default: from the file name').choices([
+      'csv',
+      'xlsx',
+      'json',
+      'ndjson',
+      'file',
+    ]),
+  )
+  .addOption(
+    new Option('--encoding <encoding>', 'CSV encoding')
+      .choices(['auto', 'utf-8', 'gbk', 'gb18030'])
+      .default('auto'),
+  )
+  .option('--max-rejected-percent <n>', 'refuse the batch above this share of rejected rows')
+  .option('--json', 'print the batch summary as JSON, including the rejected rows')
+  .action(
+    (options: {
+      resource: string;
+      file: string;
+      mode: string;
+      format?: string;
+      encoding: string;
+      maxRejectedPercent?: string;
+      json?: boolean;
+    }) =>
+      withPlatform(async (platform) => {
+        statSync(options.file);
+        const input = {
+          code: options.resource,
+          mode: options.mode,
+          encoding: options.encoding,
+          name: path.basename(options.file),
+          ...(options.format ? { format: options.format } : {}),
+          ...(options.maxRejectedPercent !== undefined
+            ? { maxRejectedPercent: Number(options.maxRejectedPercent) }
+            : {}),
+          file: createReadStream(options.file),
+        };
+        let batchId: string;
+        let failure: AppError | undefined;
+        try {
+          const result = (await run(platform, 'aggregation.ingest', input)) as {
+            batch: { id: string };
+          };
+          batchId = result.batch.id;
+        } catch (error) {
+          const id = error instanceof AppError ? error.detail?.data?.batchId : undefined;
+          if (typeof id !== 'string') throw error;
+          batchId = id;
+          failure = error as AppError;
+        }
+        const batch = (await run(platform, 'aggregation.batch.get', { id: batchId })) as {
+          status: string;
+          rowsRead: number;
+          rowsInserted: number;
+          rowsUpdated: number;
+          rowsDeleted: number;
+          rowsRejected: number;
+          rowsTotal: number | null;
+          durationMs: number | null;
+          sha256: string | null;
+          errorCode: string | null;
+        };
+        const rejections = (await run(platform, 'aggregation.batch.rejections', {
+          id: batchId,
+          limit: 10000,
+        })) as {
+          items: {
+            row: number;
+            column: string | null;
+            value: string | null;
+            code: string;
+            reason: { zh: string; en: string };
+          }[];
+        };
+        if (options.json) {
+          printJson({
+            ...batch,
+            ...(failure
+              ? { error: { reason: failure.detail?.reason, message: failure.localized } }
+              : {}),
+            rejections: rejections.items,
+          });
+        } else {
+          if (failure) {
+            process.stderr.write(`${failure.localized.zh}\n${failure.localized.en}\n`);
+          }
+          process.stdout.write(
+            `batch ${batchId} ${batch.status}: read ${batch.rowsRead}, inserted ${batch.rowsInserted}, updated ${batch.rowsUpdated}, deleted ${batch.rowsDeleted}, rejected ${batch.rowsRejected}; ${batch.rowsTotal ?? '-'} rows now; ${batch.durationMs ?? 0} ms; sha256 ${batch.sha256 ?? '-'}\n`,
+          );
+          for (const item of rejections.items.slice(0, 50)) {
+            process.stdout.write(
+              `  row ${String(item.row).padEnd(7)} ${(item.column ?? '-').padEnd(20)} ${item.code.padEnd(14)} ${item.reason.zh} / ${item.reason.en}\n`,
+            );
+          }
+          if (rejections.items.length > 50) {
+            process.stdout.write(
+              `  ... ${batch.rowsRejected - 50} more (govdx ingest --json, or the console's 问题数据 download)\n`,
+            );
+          }
+        }
+        if (failure || batch.rowsRejected > 0) process.exitCode = 1;
+      }),
   );
 
 const calendar = program.command('calendar').description('PRC working-day calendar');

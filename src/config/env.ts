@@ -19,6 +19,8 @@ export interface Config {
   sessionSecret: string;
   /** Load the demo jurisdiction into an empty database at start (`npm start` sets it). */
   demo: boolean;
+  /** How much synthetic aggregated data the demo loads: full (200,000 persons ...), sample or none. */
+  demoData: 'full' | 'sample' | 'none';
   /** Secure flag on the session cookie; on by default in production behind TLS. */
   cookieSecure: boolean;
   /** Origins allowed by CORS; empty (the default) means CORS is off. */
@@ -94,6 +96,12 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
     default: '5',
   },
   {
+    name: 'GOVDX_DEMO_DATA',
+    description:
+      'aggregated demo data: full (200,000 persons, 50,000 legal persons ...), sample or none',
+    default: 'full',
+  },
+  {
     name: 'GOVDX_INGEST_MAX_BYTES',
     description: 'largest file one ingestion batch accepts, in bytes',
     default: '21474836480',
@@ -117,6 +125,13 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function parseDemoData(raw: string | undefined, problems: string[]): Config['demoData'] {
+  if (raw === undefined || raw === '') return 'full';
+  if (raw === 'full' || raw === 'sample' || raw === 'none') return raw;
+  problems.push(`GOVDX_DEMO_DATA="${raw}" must be full, sample or none`);
+  return 'full';
+}
 
 function parseInteger(
   env: NodeJS.ProcessEnv,
@@ -182,6 +197,7 @@ export function loadConfig(
     logLevel,
     sessionSecret,
     demo: parseFlag(env, 'GOVDX_DEMO', problems),
+    demoData: parseDemoData(env.GOVDX_DEMO_DATA, problems),
     cookieSecure: parseFlag(env, 'GOVDX_COOKIE_SECURE', problems),
     corsOrigins,
     bodyLimit: parseInteger(env, 'GOVDX_BODY_LIMIT', 1_048_576, 1024, 1024 ** 3, problems),

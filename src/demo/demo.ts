@@ -1,3 +1,4 @@
+import { loadDemoData, type DemoDataScale } from './demo-data.ts';
 import type { Actor } from '../core/actor.ts';
 import { runAction } from '../core/run-action.ts';
 import type { Services } from '../core/services.ts';
@@ -165,7 +166,10 @@ export async function isDatabaseEmpty(services: Services): Promise<boolean> {
 }
 
 /** Loads the demo jurisdiction; refuses a database that already holds regions. */
-export async function loadDemo(services: Services): Promise<{ users: typeof DEMO_USERS }> {
+export async function loadDemo(
+  services: Services,
+  options: { data?: DemoDataScale; progress?: (line: string) => void } = {},
+): Promise<{ users: typeof DEMO_USERS }> {
   if (!(await isDatabaseEmpty(services))) {
     throw new Error(
       'the database is not empty; the demo jurisdiction is loaded only into an empty database',
@@ -212,6 +216,8 @@ export async function loadDemo(services: Services): Promise<{ users: typeof DEMO
     await run('catalog.resource.submit', { code });
     await run('catalog.resource.publish', { code, comment: '示范数据' });
   }
+  // Aggregated data (issue 4): tests load none unless they ask; `govdx demo` and `npm start` all.
+  await loadDemoData(services, options.data ?? 'none', options.progress);
   return { users: DEMO_USERS };
 }
 

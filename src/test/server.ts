@@ -15,7 +15,7 @@ export async function startTestServer(): Promise<{ url: string; close(): Promise
   const dir = mkdtempSync(path.join(os.tmpdir(), 'govdx-e2e-'));
   const config = loadConfig({ GOVDX_DATA_DIR: dir, GOVDX_PORT: '0', GOVDX_LOG_LEVEL: 'silent' });
   const platform = await createPlatform(config, { logger: pino({ level: 'silent' }) });
-  await loadDemo(platform.services);
+  await loadDemo(platform.services, { data: 'sample' });
   const app = await buildServer(platform.services);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -47,7 +47,7 @@ export function actorColumns(actor: Actor): {
 
 export function sourceOf(actor: Actor): IngestSource {
   if (actor.type === 'token') return 'push';
-  if (actor.type === 'system') return 'cli';
+  if (actor.type === 'system') return actor.name.startsWith('govdx demo') ? 'demo' : 'cli';
   return 'console';
 }
 
