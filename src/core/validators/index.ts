@@ -1,5 +1,5 @@
 import { checkCreditCode, CREDIT_CODE_PROBLEM_TEXT } from './credit-code.ts';
-import { checkCitizenId } from './citizen-id.ts';
+import { checkCitizenId, isCalendarDate } from './citizen-id.ts';
 import { isRegionCode } from './region-code.ts';
 import type { LocalizedText } from '../errors.ts';
 
@@ -64,11 +64,7 @@ export function validateValue(
         ? null
         : { zh: '不是有效的行政区划代码（GB/T 2260）', en: 'is not a region code (GB/T 2260)' };
     case 'date': {
-      const date = new Date(`${value}T00:00:00Z`);
-      const valid =
-        /^\d{4}-\d{2}-\d{2}$/.test(value) &&
-        !Number.isNaN(date.getTime()) &&
-        date.toISOString().slice(0, 10) === value;
+      const valid = /^\d{4}-\d{2}-\d{2}$/.test(value) && isCalendarDate(value);
       return valid
         ? null
         : { zh: '日期无效，应为 YYYY-MM-DD', en: 'invalid date; expected YYYY-MM-DD' };

@@ -26,7 +26,14 @@ export function isRegionCode(code: string, extra: ReadonlySet<string> = new Set(
 }
 
 /** Province-level prefixes (first two digits) of GB/T 2260, plus any extra codes' prefixes. */
+const extraPrefixes = new WeakMap<ReadonlySet<string>, Set<string>>();
+
 export function isProvincePrefix(prefix: string, extra: ReadonlySet<string> = new Set()): boolean {
-  const code = `${prefix}0000`;
-  return gbt2260Codes().has(code) || [...extra].some((extraCode) => extraCode.startsWith(prefix));
+  if (gbt2260Codes().has(`${prefix}0000`)) return true;
+  let prefixes = extraPrefixes.get(extra);
+  if (!prefixes) {
+    prefixes = new Set([...extra].map((code) => code.slice(0, 2)));
+    extraPrefixes.set(extra, prefixes);
+  }
+  return prefixes.has(prefix);
 }

@@ -5,7 +5,6 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../../../db/database.ts';
 import type { Database } from '../../../db/schema.ts';
-import type { CellValue } from './rows.ts';
 
 /**
  * Bulk loading of checked rows into a batch's work table, as fast as each engine allows (issue 4,
@@ -14,14 +13,13 @@ import type { CellValue } from './rows.ts';
  * during the copy; duplicates found afterwards in SQL). Rows never reach the resource's table here:
  * that happens in one transaction in pipeline.ts, so a crash leaves only a work table to drop.
  */
-export interface LoadedRow {
-  row: number;
-  values: CellValue[];
-}
-
 export interface BulkLoader {
-  /** Writes rows; returns the row numbers refused as duplicate keys (SQLite only; see `finish`). */
-  write(rows: LoadedRow[]): Promise<number[]>;
+  /**
+   * Writes a chunk from the parsing worker: `rows` are the row numbers, `payload` the rows (JSON
+   * value arrays for SQLite, COPY text for PostgreSQL). Returns the rows refused as duplicate keys
+   * (SQLite; PostgreSQL finds them after the load, see removeDuplicateKeys).
+   */
+  write(rows: number[], payload: string): Promise<{ row: number; key: string }[]>;
   /** Ends the load. */
   finish(): Promise<void>;
   /** Abandons the load (error paths). */
@@ -31,6 +29,10 @@ export interface BulkLoader {
 export interface WorkTableSpec {
   table: string;
   columns: string[];
+  /** Positions of the key columns in `columns`. */
+  keyIndexes: number[];
+  /** Positions of binary (G) columns, which cross from the worker as marked base64 strings. */
+  binaryIndexes: number[];
   batchId: string;
   /** Row versions are `base + row number`: unique, increasing, gaps where rows were rejected. */
   base: number;
@@ -38,6 +40,7 @@ export interface WorkTableSpec {
 }
 
 const SYSTEM_INSERT_COLUMNS = ['_row_version', '_deleted', '_batch_id', '_updated_at'];
+const BINARY_MARK = '\u0000b64:';
 
 function quoted(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -56,16 +59,27 @@ class SqliteLoader implements BulkLoader {
     );
   }
 
-  async write(rows: LoadedRow[]): Promise<number[]> {
-    const duplicates: number[] = [];
-    const { base, batchId, now } = this.spec;
+  async write(rows: number[], payload: string): Promise<{ row: number; key: string }[]> {
+    const values = JSON.parse(payload) as unknown[][];
+    for (const index of this.spec.binaryIndexes) {
+      for (const row of values) {
+        const cell = row[index];
+        if (typeof cell === 'string' && cell.startsWith(BINARY_MARK))
+          row[index] = Buffer.from(cell.slice(BINARY_MARK.length), 'base64');
+      }
+    }
+    const duplicates: { row: number; key: string }[] = [];
+    const { base, batchId, now, keyIndexes } = this.spec;
     const statement = this.statement;
     // Holding Kysely's single connection keeps every other query out of this transaction.
     await this.db.kysely.connection().execute(() => {
       this.db.raw.sqlite.transaction(() => {
-        for (const { row, values } of rows) {
-          const result = statement.run(...values, base + row, 0, batchId, now);
-          if (result.changes === 0) duplicates.push(row);
+        for (let index = 0; index < rows.length; index += 1) {
+          const row = rows[index]!;
+          const cells = values[index]!;
+          const result = statement.run(...cells, base + row, 0, batchId, now);
+          if (result.changes === 0)
+            duplicates.push({ row, key: keyIndexes.map((key) => String(cells[key])).join('|') });
         }
       })();
       return Promise.resolve();
@@ -80,19 +94,6 @@ class SqliteLoader implements BulkLoader {
   abort(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-/** COPY text format: backslash escapes, \N for null, bytea as \\x hex. */
-function copyField(value: CellValue): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'number') return String(value);
-  if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
-  if (!/[\\\t\n\r]/.test(value)) return value;
-  return value
-    .replace(/\\/g, '\\\\')
-    .replace(/\t/g, '\\t')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r');
 }
 
 class PostgresLoader implements BulkLoader {
@@ -117,18 +118,10 @@ class PostgresLoader implements BulkLoader {
     return stream;
   }
 
-  async write(rows: LoadedRow[]): Promise<number[]> {
+  async write(_rows: number[], payload: string): Promise<{ row: number; key: string }[]> {
     const stream = await this.open();
     if (this.failure) throw this.failure;
-    const { base, batchId, now } = this.spec;
-    const tail = `\t0\t${batchId}\t${now}\n`;
-    let chunk = '';
-    for (const { row, values } of rows) {
-      let line = '';
-      for (const value of values) line += `${copyField(value)}\t`;
-      chunk += `${line}${base + row}${tail}`;
-    }
-    if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+    if (!stream.write(payload)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
     if (this.failure) throw this.failure as Error;
     return [];
   }

@@ -33,17 +33,12 @@ import {
   swapTables,
   upsertFromWork,
   type BulkLoader,
-  type LoadedRow,
 } from './bulk.ts';
 import { ingestError, reasonOf } from './errors.ts';
-import { duplicateKeyRejection, RowChecker, type Rejection } from './rows.ts';
-import {
-  Digest,
-  formatFromFileName,
-  openSource,
-  type DeclaredEncoding,
-  type SourceRecord,
-} from './sources.ts';
+import { ParseWorker } from './parse-worker.ts';
+import { duplicateKeyRejection, RowChecker, type BatchStats, type Rejection } from './rows.ts';
+import type { ParseJob } from './worker.ts';
+import { Digest, formatFromFileName, type DeclaredEncoding } from './sources.ts';
 
 /**
  * One ingestion batch, end to end (issue 4): open the batch record, stream the file through the
@@ -53,11 +48,7 @@ import {
  * data; a failure or a crash before it leaves the previous data as it was and the batch `failed`.
  */
 
-export type IngestInput =
-  | { stream: Readable }
-  | { file: string }
-  /** Records already in memory or generated (the demo loader), keyed by column or Chinese name. */
-  | { records: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>> };
+export type IngestInput = { stream: Readable } | { file: string };
 
 export interface IngestRequest {
   code: string;
@@ -114,7 +105,6 @@ export async function resolveResource(
 
 function detectFormat(request: IngestRequest): IngestFormat {
   if (request.format) return request.format;
-  if ('records' in request.input) return 'json';
   const fromName = formatFromFileName(request.sourceName);
   if (fromName) return fromName;
   throw ingestError(
@@ -126,18 +116,7 @@ function detectFormat(request: IngestRequest): IngestFormat {
 
 function inputStream(input: IngestInput): Readable {
   if ('stream' in input) return input.stream;
-  if ('file' in input) return createReadStream(input.file);
-  throw new Error('records have no byte stream');
-}
-
-async function* recordsOf(
-  records: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
-): AsyncGenerator<SourceRecord> {
-  let row = 0;
-  for await (const object of records) {
-    row += 1;
-    yield { row, object };
-  }
+  return createReadStream(input.file);
 }
 
 export interface IngestOutcome {
@@ -214,19 +193,20 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
 
   const work = workTableName(resource.code, batchId);
   const shape = parseShape(state.shape);
-  const checker = new RowChecker(
-    resource.content.items,
-    mode,
-    await validationContext(db.kysely, ctx.now),
-  );
+  const context = await validationContext(db.kysely, ctx.now);
+  // The main thread's checker only names the columns; the worker checks the rows.
+  const checker = new RowChecker(resource.content.items, mode, context);
   const base = Number(state.last_row_version);
   const sqlite = db.dialect.engine === 'sqlite';
   let loader: BulkLoader | undefined;
+  let parser: ParseWorker | undefined;
   let spool: string | undefined;
-  const digest = new Digest(ctx.services.config.ingestMaxBytes);
-  const counts = { read: 0, rejected: 0, stored: 0, maxRow: 0 };
+  const counts = { read: 0, rejected: 0, duplicates: 0, stored: 0, maxRow: 0, bytes: 0 };
+  let stats: BatchStats = { columns: {}, validators: {}, duplicateKeys: 0 };
+  let presentColumns = new Set<string>();
   let pendingRejections: Rejection[] = [];
   let encoding: string | null = null;
+  let sha256: string | null = null;
 
   const flushRejections = async () => {
     const room = STORED_REJECTIONS - counts.stored;
@@ -237,8 +217,8 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
     counts.stored += keep.length;
   };
   let lastBeat = Date.now();
-  const heartbeat = async (force = false) => {
-    if (!force && Date.now() - lastBeat < HEARTBEAT_MS) return;
+  const heartbeat = async () => {
+    if (Date.now() - lastBeat < HEARTBEAT_MS) return;
     lastBeat = Date.now();
     await db.kysely
       .updateTable('ingest_batches')
@@ -246,7 +226,7 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
         heartbeat_at: new Date().toISOString(),
         rows_read: counts.read,
         rows_rejected: counts.rejected,
-        bytes: digest.bytes,
+        bytes: counts.bytes,
       })
       .where('id', '=', batchId)
       .execute();
@@ -276,90 +256,104 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
         ...primaryKey,
       ])})`.execute(db.kysely);
     }
+    const items =
+      mode === 'delete'
+        ? resource.content.items.filter((entry) => entry.key)
+        : resource.content.items;
     loader = createLoader(db, {
       table: work,
       columns: checker.columns,
+      keyIndexes: checker.keyColumns.map((column) => checker.columns.indexOf(column)),
+      binaryIndexes: items.flatMap((entry, index) => (entry.type === 'G' ? [index] : [])),
       batchId,
       base,
       now: startedAt,
     });
 
-    // The records.
-    let source: { records: AsyncIterable<SourceRecord>; encoding(): string | null };
-    if ('records' in request.input) {
-      source = { records: recordsOf(request.input.records), encoding: () => null };
-    } else if (format === 'xlsx') {
-      // A ZIP is read from its end: spool the upload to disk (hashing it on the way), then read.
+    // The file: parsed and checked in a worker thread while this thread writes (worker.ts).
+    let file: string | undefined;
+    let bytes: Readable | undefined;
+    if ('file' in request.input && format !== 'xlsx') file = request.input.file;
+    else if (format === 'xlsx') {
+      // A ZIP is read from its end: spool the upload to disk first.
       spool = path.join(os.tmpdir(), `govdx-ingest-${batchId}.xlsx`);
-      await pipe(inputStream(request.input), digest, createWriteStream(spool));
-      source = openSource('xlsx', { file: spool }, 'auto');
-    } else {
-      const stream = inputStream(request.input);
-      stream.on('error', (error) => digest.destroy(error));
-      source = openSource(format, { stream: stream.pipe(digest) }, request.encoding ?? 'auto');
-    }
-
-    const chunkSize = sqlite ? SQLITE_CHUNK : POSTGRES_CHUNK;
-    let chunk: LoadedRow[] = [];
-    const keyIndexes = checker.keyColumns.map((column) => checker.columns.indexOf(column));
-    const writeChunk = async () => {
-      const rows = chunk;
-      chunk = [];
-      const duplicates = await loader!.write(rows);
-      if (duplicates.length > 0) {
-        const byRow = new Map(rows.map((entry) => [entry.row, entry.values]));
-        for (const row of duplicates) {
-          const values = byRow.get(row)!;
-          pendingRejections.push(
-            duplicateKeyRejection(row, keyIndexes.map((index) => String(values[index])).join('|')),
-          );
-        }
-        counts.rejected += duplicates.length;
-        checker.stats.duplicateKeys += duplicates.length;
+      const limit = new Digest(ctx.services.config.ingestMaxBytes);
+      await pipe(inputStream(request.input), limit, createWriteStream(spool));
+      file = spool;
+    } else bytes = inputStream(request.input);
+    parser = new ParseWorker(
+      {
+        format: format,
+        encoding: request.encoding ?? 'auto',
+        items: resource.content.items,
+        mode,
+        context: { today: context.today, extraRegions: [...context.extraRegions] },
+        ...(file ? { file } : {}),
+        maxBytes: ctx.services.config.ingestMaxBytes,
+        engine: db.dialect.engine,
+        chunkSize: sqlite ? SQLITE_CHUNK : POSTGRES_CHUNK,
+        base,
+        batchId,
+        now: startedAt,
+      },
+      bytes,
+    );
+    for await (const message of parser.messages()) {
+      if (message.type === 'header') {
+        presentColumns = new Set(message.presentColumns);
+      } else if (message.type === 'chunk') {
+        counts.read = message.read;
+        counts.rejected = message.rejected;
+        counts.bytes = message.bytes;
+        pendingRejections.push(...message.rejections);
+        const written =
+          message.rows.length > 0
+            ? loader.write(message.rows, message.payload)
+            : Promise.resolve([]);
+        // The worker may fill the next chunk while this one is written.
+        parser.ack();
+        const duplicates = await written;
+        for (const duplicate of duplicates)
+          pendingRejections.push(duplicateKeyRejection(duplicate.row, duplicate.key));
+        counts.duplicates += duplicates.length;
+        if (pendingRejections.length > 0) await flushRejections();
+        await heartbeat();
+      } else if (message.type === 'done') {
+        counts.read = message.read;
+        counts.rejected = message.rejected + counts.duplicates;
+        counts.maxRow = message.maxRow;
+        counts.bytes = message.bytes;
+        sha256 = message.sha256;
+        encoding = message.encoding;
+        stats = {
+          ...message.stats,
+          duplicateKeys: message.stats.duplicateKeys + counts.duplicates,
+        };
       }
-      if (pendingRejections.length > 0) await flushRejections();
-      await heartbeat();
-    };
-    const strictWidth = format === 'csv';
-    let sawHeader = false;
-    for await (const record of source.records) {
-      if (!sawHeader) {
-        sawHeader = true;
-        if ('cells' in record) {
-          checker.bindHeader(record.cells);
-          continue;
-        }
-        checker.bindKeys(record.object);
-      }
-      counts.read += 1;
-      counts.maxRow = record.row;
-      const values =
-        'cells' in record
-          ? checker.checkCells(record.row, record.cells, pendingRejections, strictWidth)
-          : checker.checkObject(record.row, record.object, pendingRejections);
-      if (values) chunk.push({ row: record.row, values });
-      else counts.rejected += 1;
-      if (chunk.length >= chunkSize) await writeChunk();
     }
-    encoding = source.encoding();
-    if (!sawHeader || counts.read === 0) {
+    if (counts.read === 0) {
       throw ingestError(
         'INGEST_EMPTY_FILE',
-        sawHeader ? '文件只有表头，没有数据行' : '文件为空',
-        sawHeader ? 'the file has a header but no data rows' : 'the file is empty',
+        presentColumns.size > 0 ? '文件只有表头，没有数据行' : '文件为空',
+        presentColumns.size > 0 ? 'the file has a header but no data rows' : 'the file is empty',
       );
     }
-    if (chunk.length > 0) await writeChunk();
     await loader.finish();
     if (!sqlite) {
-      // PostgreSQL: duplicate keys are found now, in SQL, and the key becomes the primary key.
-      const duplicates = await removeDuplicateKeys(db.kysely, work, checker.keyColumns, base);
-      for (const duplicate of duplicates.sort((a, b) => a.row - b.row))
-        pendingRejections.push(duplicateKeyRejection(duplicate.row, duplicate.key));
-      counts.rejected += duplicates.length;
-      checker.stats.duplicateKeys += duplicates.length;
-      await flushRejections();
-      await addPrimaryKey(db.kysely, work, checker.keyColumns);
+      // PostgreSQL: the key becomes the primary key now; only when that finds duplicates are they
+      // located (a second pass the common, clean batch does not pay for).
+      try {
+        await addPrimaryKey(db.kysely, work, checker.keyColumns);
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23505') throw error;
+        const duplicates = await removeDuplicateKeys(db.kysely, work, checker.keyColumns, base);
+        for (const duplicate of duplicates.sort((a, b) => a.row - b.row))
+          pendingRejections.push(duplicateKeyRejection(duplicate.row, duplicate.key));
+        counts.rejected += duplicates.length;
+        stats.duplicateKeys += duplicates.length;
+        await flushRejections();
+        await addPrimaryKey(db.kysely, work, checker.keyColumns);
+      }
     }
 
     // Refuse the whole batch when too much of it is wrong (issue 4: configurable threshold).
@@ -414,7 +408,7 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
           main: state.table_name,
           columns: checker.columns,
           update: checker.columns.filter(
-            (column) => checker.presentColumns.has(column) && !checker.keyColumns.includes(column),
+            (column) => presentColumns.has(column) && !checker.keyColumns.includes(column),
           ),
           key: checker.keyColumns,
         });
@@ -431,7 +425,7 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
           now: finishedAt.toISOString(),
         });
         await dropTableIfExists(trx, work);
-        checker.stats.notFound = accepted - deleted;
+        stats.notFound = accepted - deleted;
         rowCount -= deleted;
       }
       await trx
@@ -448,15 +442,15 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
         .set({
           status: 'succeeded',
           encoding,
-          sha256: digest.bytes > 0 || !('records' in request.input) ? digest.hex() : null,
-          bytes: digest.bytes,
+          sha256,
+          bytes: counts.bytes,
           rows_read: counts.read,
           rows_inserted: inserted,
           rows_updated: updated,
           rows_deleted: deleted,
           rows_rejected: counts.rejected,
           rows_total: rowCount,
-          stats: JSON.stringify(checker.stats),
+          stats: JSON.stringify(stats),
           row_version_from: base + 1,
           row_version_to: lastVersion,
           heartbeat_at: finishedAt.toISOString(),
@@ -488,15 +482,16 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
     });
     return { batchId };
   } catch (error) {
+    await parser?.close().catch(() => undefined);
     await loader?.abort().catch(() => undefined);
     await dropTableIfExists(db.kysely, work).catch(() => undefined);
     await flushRejections().catch(() => undefined);
     await failBatch(ctx, batchId, error, {
       read: counts.read,
       rejected: counts.rejected,
-      bytes: digest.bytes,
+      bytes: counts.bytes,
       encoding,
-      stats: JSON.stringify(checker.stats),
+      stats: JSON.stringify(stats),
     });
     if (error instanceof AppError) {
       throw new AppError(error.code, error.localized, error.fields, {
@@ -506,6 +501,7 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
     }
     throw error;
   } finally {
+    await parser?.close().catch(() => undefined);
     if (spool) await rm(spool, { force: true });
   }
 }

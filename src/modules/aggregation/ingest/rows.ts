@@ -1,4 +1,5 @@
 import type { LocalizedText } from '../../../core/errors.ts';
+import { isCalendarDate } from '../../../core/validators/citizen-id.ts';
 import {
   validateValue,
   type ValidationContext,
@@ -42,18 +43,15 @@ type Converted =
 const pad = (value: number) => String(value).padStart(2, '0');
 
 function isoDate(year: number, month: number, day: number): string | null {
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (
-    date.getUTCFullYear() !== year ||
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day
-  )
-    return null;
-  return `${String(year).padStart(4, '0')}-${pad(month)}-${pad(day)}`;
+  const text = `${String(year).padStart(4, '0')}-${pad(month)}-${pad(day)}`;
+  return isCalendarDate(text) ? text : null;
 }
 
 /** Dates as Chinese offices write them: 2024-03-05, 2024/3/5, 2024.3.5, 20240305, 2024年3月5日. */
 export function normalizeDate(value: unknown): string | null {
+  // The common case first: already YYYY-MM-DD.
+  if (typeof value === 'string' && value.length === 10 && value[4] === '-' && value[7] === '-')
+    return isCalendarDate(value) ? value : null;
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return null;
     return isoDate(value.getUTCFullYear(), value.getUTCMonth() + 1, value.getUTCDate());
@@ -229,6 +227,8 @@ function compileItem(
   }
   const counter =
     kind !== 'none' ? (validatorStats[kind] ??= { checked: 0, invalid: 0 }) : undefined;
+  // A D item's type conversion has validated the date already.
+  const sharedCheck = shared === 'date' && item.type === 'D' ? undefined : shared;
   return {
     item,
     stats,
@@ -242,7 +242,7 @@ function compileItem(
       counter.checked += 1;
       let reason: LocalizedText | null = null;
       let code = 'VALIDATOR';
-      if (shared) reason = validateValue(shared, value, context);
+      if (sharedCheck) reason = validateValue(sharedCheck, value, context);
       else if (enumValues && !enumValues.has(value)) {
         code = 'ENUM';
         const shown = [...enumValues].slice(0, 10).join('、');

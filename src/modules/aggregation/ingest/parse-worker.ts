@@ -1,0 +1,99 @@
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../../../core/errors.ts';
+import { INGEST_REASONS, type IngestReason } from './errors.ts';
+import type { MainMessage, ParseJob, WorkerMessage } from './worker.ts';
+
+type Delivered = Exclude<WorkerMessage, { type: 'pull' }>;
+
+/**
+ * The main thread's side of the parsing worker (worker.ts): feeds it the upload's bytes on request,
+ * and hands its messages (header, chunks, done) to the pipeline in order. An error in the worker
+ * arrives as the same AppError it would have been in this thread.
+ */
+export class ParseWorker {
+  private readonly worker: Worker;
+  private readonly queue: Delivered[] = [];
+  private waiting: (() => void) | undefined;
+  private finished = false;
+  private failure: Error | undefined;
+
+  constructor(job: ParseJob, input?: Readable) {
+    this.worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: job });
+    const bytes = input?.[Symbol.asyncIterator]() as AsyncIterator<Buffer> | undefined;
+    this.worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'pull') {
+        if (!bytes) return;
+        bytes.next().then(
+          ({ value, done }) => {
+            const reply: MainMessage = done ? { type: 'end' } : { type: 'data', chunk: value };
+            this.worker.postMessage(reply);
+          },
+          (error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))),
+        );
+        return;
+      }
+      this.queue.push(message);
+      if (message.type === 'done' || message.type === 'error') this.finished = true;
+      this.wake();
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => {
+      if (!this.finished) this.fail(new Error(`the parsing worker exited (${code})`));
+    });
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.finished = true;
+    this.wake();
+  }
+
+  /** The worker's messages in order; throws what the worker threw. */
+  async *messages(): AsyncGenerator<Delivered> {
+    for (;;) {
+      const message = this.queue.shift();
+      if (message) {
+        if (message.type === 'error') throw toError(message);
+        yield message;
+        if (message.type === 'done') return;
+        continue;
+      }
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve) => (this.waiting = resolve));
+    }
+  }
+
+  /** The main thread took a chunk: the worker may send another. */
+  ack(): void {
+    this.worker.postMessage({ type: 'ack' } satisfies MainMessage);
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+function toError(message: Extract<WorkerMessage, { type: 'error' }>): Error {
+  if (message.reason in INGEST_REASONS && message.message) {
+    return new AppError(
+      INGEST_REASONS[message.reason as IngestReason],
+      message.message,
+      undefined,
+      {
+        reason: message.reason,
+        ...(message.data ? { data: message.data } : {}),
+      },
+    );
+  }
+  if (message.message) {
+    return new AppError('BAD_REQUEST', message.message, undefined, { reason: message.reason });
+  }
+  return new Error(`ingestion parsing failed: ${message.detail}`);
+}
