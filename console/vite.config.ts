@@ -28,6 +28,8 @@ export default defineConfig({
             { name: 'i18n', test: /node_modules[\\/](i18next|react-i18next)[\\/]/ },
             // Only loaded (dynamic import) when an Excel file is read or written.
             { name: 'exceljs', test: /node_modules[\\/]exceljs[\\/]/, priority: 1 },
+            // Charts of the quality pages only.
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 1 },
             { name: 'antd', test: /node_modules[\\/]/ },
           ],
         },

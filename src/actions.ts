@@ -1,12 +1,14 @@
 import type { AnyAction } from './core/action.ts';
 import { aggregationActions } from './modules/aggregation/validate.ts';
 import { ingestActions } from './modules/aggregation/ingest/actions.ts';
+import { qualityActions } from './modules/aggregation/quality.ts';
 import { auditActions } from './modules/audit/actions.ts';
 import { authActions } from './modules/auth/actions.ts';
 import { calendarActions } from './modules/calendar/actions.ts';
 import { catalogActions } from './modules/catalog/actions.ts';
 import { exchangeActions } from './modules/catalog/exchange.ts';
 import { orgActions } from './modules/orgs/actions.ts';
+import { problemActions } from './modules/problems/actions.ts';
 import { regionActions } from './modules/regions/actions.ts';
 import { tokenActions } from './modules/tokens/actions.ts';
 import { userActions } from './modules/users/actions.ts';
@@ -24,6 +26,8 @@ export const ACTIONS: readonly AnyAction[] = [
   ...exchangeActions,
   ...aggregationActions,
   ...ingestActions,
+  ...qualityActions,
+  ...problemActions,
 ];
 
 const BY_NAME = new Map(ACTIONS.map((action) => [action.name, action]));

@@ -341,3 +341,40 @@ export async function loadDemoData(
   }
   return summary;
 }
+
+/**
+ * A problem report closed as fixed (R3.5): 市场监管局 reports a wrong household address of a person
+ * in the register, 公安局 re-aggregates the corrected record (an upsert batch) and closes the report
+ * with that batch.
+ */
+export async function loadFixedProblemReport(
+  services: Services,
+  householdCode: string,
+): Promise<void> {
+  const actor: Actor = { type: 'system', name: 'govdx demo' };
+  const run = async <T>(name: string, input: unknown) =>
+    (await runAction(services, getAction(name), input, { actor })) as T;
+  const person = [...persons(43)][42]!;
+  const { code } = await run<{ code: string }>('problem.report', {
+    reporterOrgCode: 'SCJGJ',
+    resourceCode: householdCode,
+    category: 'error',
+    urgency: 'normal',
+    description: `企业登记核验时发现公民身份号码 ${String(person.id_card_no)} 的户籍地址门牌号有误（应为 88 号），请核实更正。`,
+    recordKeys: [{ id_card_no: person.id_card_no }],
+  });
+  const corrected = { ...person, household_address: '示范市中心区人民路88号1栋101室' };
+  const { batch } = await run<{ batch: { id: string } }>('aggregation.ingest', {
+    code: householdCode,
+    mode: 'upsert',
+    format: 'ndjson',
+    name: `demo-更正-${code}.ndjson`,
+    file: ndjson([corrected]),
+  });
+  await run('problem.resolve', {
+    code,
+    resolution: 'fixed',
+    batchId: batch.id,
+    note: '已核实户籍档案并更正门牌号，重新归集。',
+  });
+}

@@ -1,4 +1,5 @@
-import { loadDemoData, type DemoDataScale } from './demo-data.ts';
+import { loadDemoData, loadFixedProblemReport, type DemoDataScale } from './demo-data.ts';
+import { loadDemoProblemReports } from '../modules/problems/demo.ts';
 import type { Actor } from '../core/actor.ts';
 import { runAction } from '../core/run-action.ts';
 import type { Services } from '../core/services.ts';
@@ -217,7 +218,14 @@ export async function loadDemo(
     await run('catalog.resource.publish', { code, comment: '示范数据' });
   }
   // Aggregated data (issue 4): tests load none unless they ask; `govdx demo` and `npm start` all.
-  await loadDemoData(services, options.data ?? 'none', options.progress);
+  const data = options.data ?? 'none';
+  const loaded = await loadDemoData(services, data, options.progress);
+  if (data !== 'none') {
+    // The problem-data loop (R3.5) in each of its states, one of them fixed by a re-aggregation.
+    await loadDemoProblemReports(services);
+    const household = loaded.find((entry) => entry.name === '户籍人口信息');
+    if (household) await loadFixedProblemReport(services, household.resource);
+  }
   return { users: DEMO_USERS };
 }
 

@@ -37,7 +37,6 @@ import {
 import { ingestError, reasonOf } from './errors.ts';
 import { ParseWorker } from './parse-worker.ts';
 import { duplicateKeyRejection, RowChecker, type BatchStats, type Rejection } from './rows.ts';
-import type { ParseJob } from './worker.ts';
 import { Digest, formatFromFileName, type DeclaredEncoding } from './sources.ts';
 
 /**
