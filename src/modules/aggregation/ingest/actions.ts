@@ -1,3 +1,4 @@
+import { ReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Type, type Static } from '@sinclair/typebox';
 import { stringify } from 'csv-stringify/sync';
@@ -223,6 +224,7 @@ const ingestAction = defineAction({
       input.format ??
       formatFromContentType(input.contentType) ??
       (input.name ? undefined : ('csv' as const));
+    const path = fileOf(stream);
     const { batchId } = await ingest(ctx, {
       code: input.code,
       mode: input.mode,
@@ -233,12 +235,22 @@ const ingestAction = defineAction({
       ...(input.maxRejectedPercent !== undefined
         ? { maxRejectedShare: input.maxRejectedPercent / 100 }
         : {}),
-      input: { stream },
+      // A file opened by the CLI is read by the parsing worker itself, not passed through.
+      input: path ? { file: path } : { stream },
       ...(input.contentType ? { contentType: input.contentType.split(';')[0]!.trim() } : {}),
     });
     return ingestResult(ctx.db, batchId);
   },
 });
+
+/** The path of a not yet started file stream (`govdx ingest --file`), to read it directly. */
+function fileOf(stream: Readable): string | undefined {
+  if (!(stream instanceof ReadStream) || typeof stream.path !== 'string') return undefined;
+  if (stream.bytesRead > 0) return undefined;
+  const file = stream.path;
+  stream.destroy();
+  return file;
+}
 
 export async function ingestResult(db: Kysely<Database>, batchId: string) {
   const batch = (await loadBatch(db, batchId))!;

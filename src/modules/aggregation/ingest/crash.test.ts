@@ -51,7 +51,7 @@ for (const engine of ENGINES) {
         spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
       let code = '';
       let query: (text: string) => Promise<Record<string, unknown>[]>;
-      let close: () => Promise<void> = async () => undefined;
+      let close: () => Promise<void> = () => Promise.resolve();
 
       before(async () => {
         if (engine === 'postgres') {
@@ -70,7 +70,10 @@ for (const engine of ENGINES) {
           const sqlite = new SqliteDatabase(path.join(dir, 'cli.db'), { readonly: true });
           query = (text) =>
             Promise.resolve(sqlite.prepare(text).all() as Record<string, unknown>[]);
-          close = () => Promise.resolve(sqlite.close());
+          close = () => {
+            sqlite.close();
+            return Promise.resolve();
+          };
         }
         const list = JSON.parse(govdx('catalog', 'list', '--json', '--org', 'GAJ').stdout) as {
           code: string;

@@ -126,7 +126,16 @@ export interface IngestOutcome {
  * Runs a batch for a caller already authorized by the action's policy. Returns the batch id; the
  * batch record holds the result. Throws (with `data.batchId`) when the batch failed or was refused.
  */
+const TRACE = process.env.GOVDX_INGEST_TRACE === '1';
+
 export async function ingest(ctx: ActionContext, request: IngestRequest): Promise<IngestOutcome> {
+  let phaseStart = performance.now();
+  const trace = (phase: string) => {
+    if (!TRACE) return;
+    const now = performance.now();
+    process.stderr.write(`ingest ${phase}: ${(now - phaseStart).toFixed(0)} ms\n`);
+    phaseStart = now;
+  };
   const db = ctx.services.db;
   const resource = await resolveResource(db.kysely, request.code);
   const format = detectFormat(request);
@@ -297,6 +306,8 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
       },
       bytes,
     );
+    let writeMs = 0;
+    trace('setup');
     for await (const message of parser.messages()) {
       if (message.type === 'header') {
         presentColumns = new Set(message.presentColumns);
@@ -311,7 +322,9 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
             : Promise.resolve([]);
         // The worker may fill the next chunk while this one is written.
         parser.ack();
+        const writeStart = performance.now();
         const duplicates = await written;
+        writeMs += performance.now() - writeStart;
         for (const duplicate of duplicates)
           pendingRejections.push(duplicateKeyRejection(duplicate.row, duplicate.key));
         counts.duplicates += duplicates.length;
@@ -337,6 +350,8 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
         presentColumns.size > 0 ? 'the file has a header but no data rows' : 'the file is empty',
       );
     }
+    if (TRACE) process.stderr.write(`ingest write: ${writeMs.toFixed(0)} ms\n`);
+    trace('load');
     await loader.finish();
     if (!sqlite) {
       // PostgreSQL: the key becomes the primary key now; only when that finds duplicates are they
@@ -366,12 +381,14 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
       );
     }
 
+    trace('finish+pk');
     if (mode === 'replace') await createIndexes(db.kysely, work, resource.content);
     const matched = await countMatchingLive(db.kysely, work, state.table_name, checker.keyColumns);
 
     // Commit: the data, the batch record and the audit event in one transaction.
     const finishedAt = new Date();
     const tombstoneBase = base + counts.maxRow;
+    trace('indexes+count');
     await db.kysely.transaction().execute(async (trx) => {
       const current = await lockDataTable(trx, resource.id, db.dialect.engine);
       if (current.schema_version !== state.schema_version) {
@@ -479,6 +496,7 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
         occurredAt: finishedAt,
       });
     });
+    trace('commit');
     return { batchId };
   } catch (error) {
     await parser?.close().catch(() => undefined);

@@ -73,6 +73,11 @@ const send = (message: WorkerMessage) => port.postMessage(message);
 
 /** Bytes from the main thread, pulled one chunk at a time (backpressure end to end). */
 class PulledBytes extends Readable {
+  constructor() {
+    // A few MB buffered ahead: parsing never waits while the main thread is busy writing.
+    super({ highWaterMark: 4 * 1024 * 1024 });
+  }
+
   override _read(): void {
     send({ type: 'pull' });
   }
