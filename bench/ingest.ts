@@ -4,9 +4,9 @@
  * path (`aggregation.ingest`, mode replace: parse, check every row, load, index, swap, commit).
  *
  * Baselines, same run:
- * - SQLite: the same file read with the same CSV parser (csv-parse) and inserted with one plain
+ * - SQLite: the same file read with the same CSV parser (Papa Parse) and inserted with one plain
  *   prepared statement in one transaction, no validation, into an equivalent table (same columns,
- *   same primary key). Target: ours >= 0.7 of the baseline's rows/s.
+ *   same primary key, the same indexes on the queryable items). Target: ours >= 0.7 of the baseline.
  * - PostgreSQL: `psql \copy` of the same file into an equivalent table. Target: ours >= 0.6.
  * - Peak RSS of a server process (a child running the real HTTP server) while it ingests a ~1 GB
  *   CSV uploaded over HTTP: <= 300 MB. BENCH_RSS_BYTES sets the size (0 skips this part).
@@ -20,7 +20,7 @@ import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { parse } from 'csv-parse';
+import Papa from 'papaparse';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { getAction } from '../src/actions.ts';
@@ -179,7 +179,9 @@ async function ours(services: Services, code: string, file: string): Promise<num
 
 const BASELINE_DDL = `create table bench_baseline (id_card_no varchar(18) not null, person_name varchar(50) not null,
   gender varchar(2) not null, birth_date varchar(10) not null, region_code varchar(6) not null, mobile varchar(11),
-  registered_on varchar(10), score bigint, primary key (id_card_no))`;
+  registered_on varchar(10), score bigint, primary key (id_card_no));
+  create index bench_baseline_name on bench_baseline (person_name);
+  create index bench_baseline_region on bench_baseline (region_code)`;
 
 async function sqliteBaseline(file: string): Promise<number> {
   const db = new SqliteDatabase(path.join(dir, 'baseline.db'));
@@ -188,13 +190,20 @@ async function sqliteBaseline(file: string): Promise<number> {
   db.exec(BASELINE_DDL);
   const insert = db.prepare(`insert into bench_baseline values (?, ?, ?, ?, ?, ?, ?, ?)`);
   const started = process.hrtime.bigint();
-  const parser = createReadStream(file).pipe(parse({ from_line: 2 }));
+  // Papa Parse in its plainest streaming form (the parser ingestion uses), header row skipped.
   db.exec('begin');
-  let count = 0;
-  for await (const record of parser as AsyncIterable<string[]>) {
-    insert.run(record);
-    count++;
-  }
+  let count = -1;
+  await new Promise<void>((resolve, reject) => {
+    Papa.parse<string[]>(createReadStream(file, { encoding: 'utf8' }) as unknown as File, {
+      delimiter: ',',
+      skipEmptyLines: true,
+      step: (results) => {
+        if (count++ >= 0) insert.run(results.data);
+      },
+      complete: () => resolve(),
+      error: reject,
+    });
+  });
   db.exec('commit');
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   db.close();

@@ -28,8 +28,15 @@ export function isRegionCode(code: string, extra: ReadonlySet<string> = new Set(
 /** Province-level prefixes (first two digits) of GB/T 2260, plus any extra codes' prefixes. */
 const extraPrefixes = new WeakMap<ReadonlySet<string>, Set<string>>();
 
+const provincePrefixes = new Map<string, boolean>();
+
 export function isProvincePrefix(prefix: string, extra: ReadonlySet<string> = new Set()): boolean {
-  if (gbt2260Codes().has(`${prefix}0000`)) return true;
+  let known = provincePrefixes.get(prefix);
+  if (known === undefined) {
+    known = gbt2260Codes().has(`${prefix}0000`);
+    provincePrefixes.set(prefix, known);
+  }
+  if (known) return true;
   let prefixes = extraPrefixes.get(extra);
   if (!prefixes) {
     prefixes = new Set([...extra].map((code) => code.slice(0, 2)));

@@ -83,7 +83,12 @@ export async function createTable(
   table: string,
   shape: TableShape,
   content: ResourceContentDto,
-  options: { primaryKey?: boolean; indexes?: boolean } = {},
+  options: {
+    primaryKey?: boolean;
+    indexes?: boolean;
+    /** Defaults of the system columns (SQLite work tables: fewer values bound per row). */
+    systemDefaults?: { batchId: string; now: string };
+  } = {},
 ): Promise<void> {
   const required = new Set(
     content.items.filter((item) => item.required).map((item) => item.column),
@@ -91,11 +96,16 @@ export async function createTable(
   const columns = [...shape.columns].map(([name, type]) =>
     sql.raw(`${name} ${type}${required.has(name) ? ' not null' : ''}`),
   );
+  const defaults = options.systemDefaults;
   const system = [
     sql.raw('_row_version bigint not null'),
     sql.raw('_deleted integer not null default 0'),
-    sql.raw('_batch_id varchar(36)'),
-    sql.raw('_updated_at varchar(32) not null'),
+    defaults
+      ? sql`_batch_id varchar(36) default ${sql.lit(defaults.batchId)}`
+      : sql.raw('_batch_id varchar(36)'),
+    defaults
+      ? sql`_updated_at varchar(32) not null default ${sql.lit(defaults.now)}`
+      : sql.raw('_updated_at varchar(32) not null'),
   ];
   const primaryKey =
     options.primaryKey === false

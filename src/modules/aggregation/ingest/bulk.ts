@@ -53,7 +53,8 @@ class SqliteLoader implements BulkLoader {
     private readonly db: Db & { raw: { engine: 'sqlite' } },
     private readonly spec: WorkTableSpec,
   ) {
-    const columns = [...spec.columns, ...SYSTEM_INSERT_COLUMNS];
+    // The work table's defaults fill _deleted, _batch_id and _updated_at (pipeline.ts).
+    const columns = [...spec.columns, '_row_version'];
     this.statement = db.raw.sqlite.prepare(
       `insert or ignore into ${quoted(spec.table)} (${columns.map(quoted).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
     );
@@ -69,7 +70,7 @@ class SqliteLoader implements BulkLoader {
       }
     }
     const duplicates: { row: number; key: string }[] = [];
-    const { base, batchId, now, keyIndexes } = this.spec;
+    const { base, keyIndexes } = this.spec;
     const statement = this.statement;
     // Holding Kysely's single connection keeps every other query out of this transaction.
     await this.db.kysely.connection().execute(() => {
@@ -77,7 +78,7 @@ class SqliteLoader implements BulkLoader {
         for (let index = 0; index < rows.length; index += 1) {
           const row = rows[index]!;
           const cells = values[index]!;
-          const result = statement.run(...cells, base + row, 0, batchId, now);
+          const result = statement.run(...cells, base + row);
           if (result.changes === 0)
             duplicates.push({ row, key: keyIndexes.map((key) => String(cells[key])).join('|') });
         }

@@ -11,6 +11,7 @@ import { createTestApp, login, type Session, type TestApp } from '../../../test/
 import { engineAvailable, ENGINES } from '../../../test/engines.ts';
 import { item, resourceContent } from '../../catalog/factories.ts';
 import { dataTableName } from '../data-table.ts';
+import { XLSX_LIMITS } from './sources.ts';
 
 const system: Actor = { type: 'system', name: 'test' };
 
@@ -410,6 +411,22 @@ for (const engine of ENGINES) {
           `${reason}: ${response.body}`,
         );
         assert.ok(response.statusCode >= 400 && response.statusCode < 500);
+      }
+      // An XLSX that would unpack beyond the limit (a zip bomb) is refused before it is inflated.
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet('数据');
+      sheet.addRow(['id_number', '姓名']);
+      for (let index = 0; index < 2000; index++)
+        sheet.addRow([citizenId(700 + index), 'x'.repeat(20)]);
+      const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());
+      const limit = XLSX_LIMITS.maxUnpackedBytes;
+      XLSX_LIMITS.maxUnpackedBytes = 64 * 1024;
+      try {
+        const bomb = await upload(xlsx, 'mode=upsert', XLSX_TYPE);
+        assert.equal(bomb.statusCode, 413, bomb.body);
+        assert.equal(bomb.json<ErrorBody>().error.reason, 'INGEST_XLSX_TOO_LARGE');
+      } finally {
+        XLSX_LIMITS.maxUnpackedBytes = limit;
       }
       // A wrong column count is a rejected row, and with all rows wrong the batch is refused.
       const wide = await upload(`${header}\n${line(601)},extra`, 'mode=replace');

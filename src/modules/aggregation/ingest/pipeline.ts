@@ -37,7 +37,7 @@ import {
 import { ingestError, reasonOf } from './errors.ts';
 import { ParseWorker } from './parse-worker.ts';
 import { duplicateKeyRejection, RowChecker, type BatchStats, type Rejection } from './rows.ts';
-import { Digest, formatFromFileName, type DeclaredEncoding } from './sources.ts';
+import { checkXlsxFile, Digest, formatFromFileName, type DeclaredEncoding } from './sources.ts';
 
 /**
  * One ingestion batch, end to end (issue 4): open the batch record, stream the file through the
@@ -247,6 +247,7 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
       await createTable(db.kysely, work, shape, resource.content, {
         primaryKey: sqlite,
         indexes: false,
+        ...(sqlite ? { systemDefaults: { batchId, now: startedAt } } : {}),
       });
     } else {
       const columns = checker.columns.map((column) =>
@@ -259,8 +260,8 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
         ...columns,
         sql.raw('_row_version bigint not null'),
         sql.raw('_deleted integer not null default 0'),
-        sql.raw('_batch_id varchar(36)'),
-        sql.raw('_updated_at varchar(32) not null'),
+        sql`_batch_id varchar(36) default ${sql.lit(batchId)}`,
+        sql`_updated_at varchar(32) not null default ${sql.lit(startedAt)}`,
         ...primaryKey,
       ])})`.execute(db.kysely);
     }
@@ -287,6 +288,8 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
       spool = path.join(os.tmpdir(), `govdx-ingest-${batchId}.xlsx`);
       const limit = new Digest(ctx.services.config.ingestMaxBytes);
       await pipe(inputStream(request.input), limit, createWriteStream(spool));
+      // Refuse a non-spreadsheet or a zip bomb before a thread is started for it.
+      await checkXlsxFile(spool);
       file = spool;
     } else bytes = inputStream(request.input);
     parser = new ParseWorker(

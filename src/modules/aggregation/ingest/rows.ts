@@ -229,13 +229,14 @@ function compileItem(
     kind !== 'none' ? (validatorStats[kind] ??= { checked: 0, invalid: 0 }) : undefined;
   // A D item's type conversion has validated the date already.
   const sharedCheck = shared === 'date' && item.type === 'D' ? undefined : shared;
+  const isIdCard = kind === 'id_card';
   return {
     item,
     stats,
     check: (raw) => {
       const converted = convertType(
         item,
-        item.validator?.kind === 'id_card' && typeof raw === 'string' ? raw.toUpperCase() : raw,
+        isIdCard && typeof raw === 'string' && raw.endsWith('x') ? raw.toUpperCase() : raw,
       );
       if (!converted.ok || !counter) return converted;
       const value = String(converted.value);
@@ -286,6 +287,7 @@ export class RowChecker {
   /** For cells: file position -> index into `compiled`, or -1 to ignore. */
   private positions: number[] | undefined;
   private headerWidth = 0;
+  private identity = false;
 
   constructor(
     items: DataItemDto[],
@@ -327,6 +329,9 @@ export class RowChecker {
     });
     this.headerWidth = header.length;
     this.finishBinding(seen, unknown);
+    this.identity =
+      this.positions.length === this.compiled.length &&
+      this.positions.every((index, position) => index === position);
   }
 
   /** Binds the keys of the first JSON record, which stand for the header. */
@@ -399,6 +404,9 @@ export class RowChecker {
       });
       return null;
     }
+    // The header in the items' order (the template's) needs no remapping.
+    if (this.identity && cells.length === this.compiled.length)
+      return this.checkValues(row, cells, rejections);
     const raw: unknown[] = new Array(this.compiled.length).fill(null);
     for (let position = 0; position < positions.length; position += 1) {
       const index = positions[position]!;
