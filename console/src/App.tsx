@@ -56,6 +56,21 @@ const ThemesPage = lazy(() =>
 const PrecheckPage = lazy(() =>
   import('./pages/aggregation/PrecheckPage').then((m) => ({ default: m.PrecheckPage })),
 );
+const UploadPage = lazy(() =>
+  import('./pages/aggregation/UploadPage').then((m) => ({ default: m.UploadPage })),
+);
+const BatchesPage = lazy(() =>
+  import('./pages/aggregation/BatchesPage').then((m) => ({ default: m.BatchesPage })),
+);
+const QualityPage = lazy(() =>
+  import('./pages/aggregation/QualityPage').then((m) => ({ default: m.QualityPage })),
+);
+const OverduePage = lazy(() =>
+  import('./pages/aggregation/OverduePage').then((m) => ({ default: m.OverduePage })),
+);
+const ProblemsPage = lazy(() =>
+  import('./pages/aggregation/ProblemsPage').then((m) => ({ default: m.ProblemsPage })),
+);
 
 const theme: ThemeConfig = {
   token: {
@@ -172,7 +187,12 @@ const router = createBrowserRouter(
         { path: 'catalog/exchange', element: <ExchangePage /> },
         { path: 'catalog/themes', element: <ThemesPage /> },
         { path: 'aggregation', element: <Navigate to="/aggregation/precheck" replace /> },
+        { path: 'aggregation/upload', element: <UploadPage /> },
+        { path: 'aggregation/batches', element: <BatchesPage /> },
         { path: 'aggregation/precheck', element: <PrecheckPage /> },
+        { path: 'aggregation/quality', element: <QualityPage /> },
+        { path: 'aggregation/overdue', element: <OverduePage /> },
+        { path: 'aggregation/problems', element: <ProblemsPage /> },
         { path: '*', element: <NotFoundResult /> },
       ],
     },

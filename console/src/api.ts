@@ -23,6 +23,10 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly fields: Record<string, string>;
   readonly requestId: string | null;
+  /** A stable reason finer than the code (e.g. `INGEST_HEADER_MISMATCH`), when the server sent one. */
+  readonly reason: string | null;
+  /** Structured details the server attached to the error (`error.data`). */
+  readonly data: Record<string, unknown>;
 
   constructor(
     status: number,
@@ -30,6 +34,8 @@ export class ApiError extends Error {
     message: string,
     fields: Record<string, string> = {},
     requestId: string | null = null,
+    reason: string | null = null,
+    data: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -37,6 +43,8 @@ export class ApiError extends Error {
     this.code = code;
     this.fields = fields;
     this.requestId = requestId;
+    this.reason = reason;
+    this.data = data;
   }
 }
 
@@ -111,7 +119,9 @@ function parseError(status: number, body: unknown): ApiError {
     const code = KNOWN_CODES.has(rawCode) ? (rawCode as ErrorCode) : codeFromStatus(status);
     const message = typeof err.message === 'string' ? err.message : `HTTP ${String(status)}`;
     const requestId = typeof err.requestId === 'string' ? err.requestId : null;
-    return new ApiError(status, code, message, toStringRecord(err.fields), requestId);
+    const reason = typeof err.reason === 'string' ? err.reason : null;
+    const data = isRecord(err.data) ? err.data : {};
+    return new ApiError(status, code, message, toStringRecord(err.fields), requestId, reason, data);
   }
   return new ApiError(status, codeFromStatus(status), `HTTP ${String(status)}`);
 }
@@ -262,6 +272,76 @@ export async function uploadRequest<T>(
   if (!res.ok) throw await failure(res);
   const text = await res.text();
   return (text ? JSON.parse(text) : null) as T;
+}
+
+export interface UploadProgressOptions {
+  /** Bytes sent so far, of `total` (the file's size). */
+  onProgress?: (loaded: number, total: number) => void;
+  /** Every byte has been sent; the server is still working on the answer. */
+  onSent?: () => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * POST of a file as the raw request body with upload progress (XMLHttpRequest: fetch reports none).
+ * The Blob or File is streamed by the browser, never read into memory. JSON answer; errors as for
+ * `request`; an abort rejects with a DOMException named AbortError.
+ */
+export function uploadWithProgress<T>(
+  path: string,
+  body: Blob,
+  contentType: string,
+  query?: RequestOptions['query'],
+  options: UploadProgressOptions = {},
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const { signal } = options;
+    if (signal?.aborted) {
+      reject(new DOMException('The upload was aborted', 'AbortError'));
+      return;
+    }
+    const onAbort = () => {
+      xhr.abort();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal?.removeEventListener('abort', onAbort);
+    xhr.open('POST', buildUrl(path, query));
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Accept-Language', state.language);
+    xhr.setRequestHeader('Content-Type', contentType);
+    if (state.csrfToken) xhr.setRequestHeader('x-csrf-token', state.csrfToken);
+    xhr.upload.onprogress = (event) => {
+      options.onProgress?.(event.loaded, event.lengthComputable ? event.total : body.size);
+    };
+    xhr.upload.onload = () => {
+      options.onSent?.();
+    };
+    xhr.onload = () => {
+      done();
+      let parsed: unknown = null;
+      try {
+        parsed = xhr.responseText ? (JSON.parse(xhr.responseText) as unknown) : null;
+      } catch {
+        parsed = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(parsed as T);
+        return;
+      }
+      if (xhr.status === 401) state.onUnauthenticated?.();
+      reject(parseError(xhr.status, parsed));
+    };
+    xhr.onerror = () => {
+      done();
+      reject(new ApiError(0, 'NETWORK', 'network error'));
+    };
+    xhr.onabort = () => {
+      done();
+      reject(new DOMException('The upload was aborted', 'AbortError'));
+    };
+    xhr.send(body);
+  });
 }
 
 export const api = {

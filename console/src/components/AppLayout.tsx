@@ -4,13 +4,18 @@ import {
   AuditOutlined,
   CalendarOutlined,
   CloudUploadOutlined,
+  CloudServerOutlined,
   DashboardOutlined,
   DatabaseOutlined,
   EditOutlined,
   EnvironmentOutlined,
   FileDoneOutlined,
+  FieldTimeOutlined,
+  FundOutlined,
+  IssuesCloseOutlined,
   FileSearchOutlined,
   FileSyncOutlined,
+  HistoryOutlined,
   KeyOutlined,
   SafetyCertificateOutlined,
   LogoutOutlined,
@@ -30,6 +35,7 @@ import { hasAbility, primaryMembership, useAuth, useMe } from '../auth';
 import { canCompile, canManageThemes, canReview, canSeeTriggers } from '../catalog/roles';
 import type { Ability, Me } from '../types';
 import { LanguageSwitch } from './LanguageSwitch';
+import { NotificationBell } from './NotificationBell';
 import { RoleTag } from './common';
 
 type MenuLabel =
@@ -46,7 +52,12 @@ type MenuLabel =
   | 'catalogTriggers'
   | 'catalogExchange'
   | 'catalogThemes'
-  | 'aggregationPrecheck';
+  | 'aggregationUpload'
+  | 'aggregationBatches'
+  | 'aggregationPrecheck'
+  | 'aggregationQuality'
+  | 'aggregationOverdue'
+  | 'aggregationProblems';
 
 interface NavItem {
   key: string;
@@ -118,11 +129,52 @@ const NAV: NavItem[] = [
     visible: canManageThemes,
   },
   {
+    key: 'aggregation-upload',
+    path: '/aggregation/upload',
+    icon: <CloudServerOutlined />,
+    label: 'aggregationUpload',
+    group: 'aggregation',
+    visible: (me) =>
+      me.memberships.some((m) => m.role === 'dept_admin' || m.role === 'dept_operator'),
+  },
+  {
+    key: 'aggregation-batches',
+    path: '/aggregation/batches',
+    icon: <HistoryOutlined />,
+    label: 'aggregationBatches',
+    group: 'aggregation',
+    visible: (me) => me.memberships.length > 0,
+  },
+  {
     key: 'aggregation-precheck',
     path: '/aggregation/precheck',
     icon: <FileDoneOutlined />,
     label: 'aggregationPrecheck',
     group: 'aggregation',
+  },
+  {
+    key: 'aggregation-quality',
+    path: '/aggregation/quality',
+    icon: <FundOutlined />,
+    label: 'aggregationQuality',
+    group: 'aggregation',
+    visible: (me) => me.memberships.length > 0,
+  },
+  {
+    key: 'aggregation-overdue',
+    path: '/aggregation/overdue',
+    icon: <FieldTimeOutlined />,
+    label: 'aggregationOverdue',
+    group: 'aggregation',
+    visible: (me) => me.memberships.length > 0,
+  },
+  {
+    key: 'aggregation-problems',
+    path: '/aggregation/problems',
+    icon: <IssuesCloseOutlined />,
+    label: 'aggregationProblems',
+    group: 'aggregation',
+    visible: (me) => me.memberships.length > 0,
   },
   {
     key: 'regions',
@@ -298,6 +350,7 @@ export function AppLayout() {
                 <RoleTag role={membership.role} />
               </span>
             ) : null}
+            {me.memberships.length > 0 ? <NotificationBell /> : null}
             <LanguageSwitch />
             <Button
               icon={<LogoutOutlined />}

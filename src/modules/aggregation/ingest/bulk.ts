@@ -78,7 +78,8 @@ class SqliteLoader implements BulkLoader {
         for (let index = 0; index < rows.length; index += 1) {
           const row = rows[index]!;
           const cells = values[index]!;
-          const result = statement.run(...cells, base + row);
+          cells.push(base + row);
+          const result = statement.run(cells);
           if (result.changes === 0)
             duplicates.push({ row, key: keyIndexes.map((key) => String(cells[key])).join('|') });
         }

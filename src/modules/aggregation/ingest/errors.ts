@@ -19,6 +19,7 @@ export const INGEST_REASONS = {
   INGEST_SCHEMA_CHANGED: 'CONFLICT',
   INGEST_INTERRUPTED: 'INTERNAL',
   INGEST_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  INGEST_UPLOAD_ABORTED: 'BAD_REQUEST',
 } as const satisfies Record<string, ErrorCode>;
 
 export type IngestReason = keyof typeof INGEST_REASONS;

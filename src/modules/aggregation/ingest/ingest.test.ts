@@ -454,6 +454,64 @@ for (const engine of ENGINES) {
       assert.deepEqual(leftovers, []);
     });
 
+    it('stores files of non-tabular resources as versions with SHA-256 and size', async () => {
+      const created = (await runAction(
+        t.platform.services,
+        getAction('catalog.resource.create'),
+        {
+          orgCode: 'GAJ',
+          content: resourceContent({
+            name: '测试户政业务规范文件',
+            formatCategory: 'document',
+            storageFormat: 'PDF',
+            items: [],
+          }),
+        },
+        { actor: system },
+      )) as { code: string };
+      for (const name of ['catalog.resource.submit', 'catalog.resource.publish'])
+        await runAction(
+          t.platform.services,
+          getAction(name),
+          { code: created.code },
+          { actor: system },
+        );
+      const pdf = Buffer.from('%PDF-1.4\n% synthetic test document\n%%EOF\n');
+      const send = (bytes: Buffer) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/api/v1/resources/${created.code}/batches?name=${encodeURIComponent('规范.pdf')}`,
+          headers: {
+            'content-type': 'application/pdf',
+            cookie: operator.cookie,
+            'x-csrf-token': operator.csrfToken,
+          },
+          payload: bytes,
+        });
+      const first = await send(pdf);
+      assert.equal(first.statusCode, 201, first.body);
+      assert.equal(first.json<BatchBody>().batch.bytes, pdf.length);
+      await send(Buffer.concat([pdf, Buffer.from('% v2\n')]));
+      const files = (
+        await operator.request('GET', `/api/v1/resources/${created.code}/files`)
+      ).json<{ items: { version: number; sha256: string; bytes: number; fileName: string }[] }>();
+      assert.deepEqual(
+        files.items.map((file) => [file.version, file.fileName, file.bytes]),
+        [
+          [2, '规范.pdf', pdf.length + 5],
+          [1, '规范.pdf', pdf.length],
+        ],
+      );
+      const { createHash } = await import('node:crypto');
+      assert.equal(files.items[1]?.sha256, createHash('sha256').update(pdf).digest('hex'));
+      const download = await t.app.inject({
+        url: `/api/v1/resources/${created.code}/files/1`,
+        headers: { cookie: operator.cookie },
+      });
+      assert.equal(download.statusCode, 200);
+      assert.deepEqual(download.rawPayload, pdf);
+    });
+
     it('lists batches newest first and audits each one', async () => {
       const list = (
         await operator.request('GET', `/api/v1/resources/${code}/batches?limit=100`)

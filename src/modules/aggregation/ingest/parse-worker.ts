@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../../core/errors.ts';
-import { INGEST_REASONS, type IngestReason } from './errors.ts';
+import { ingestError, INGEST_REASONS, type IngestReason } from './errors.ts';
 import type { MainMessage, ParseJob, WorkerMessage } from './worker.ts';
 
 type Delivered = Exclude<WorkerMessage, { type: 'pull' }>;
@@ -19,8 +19,12 @@ export class ParseWorker {
   private failure: Error | undefined;
 
   constructor(job: ParseJob, input?: Readable) {
-    this.worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: job });
-    const bytes = input?.[Symbol.asyncIterator]() as AsyncIterator<Buffer> | undefined;
+    this.worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+      workerData: job,
+      // Parsing needs little heap; a small young generation keeps the server's memory bounded.
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 },
+    });
+    const bytes = input?.[Symbol.asyncIterator]() as AsyncIterator<Buffer | string> | undefined;
     this.worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'pull') {
         if (bytes) void this.feed(bytes);
@@ -39,7 +43,7 @@ export class ParseWorker {
   private feeding = false;
 
   /** Answers a pull with up to 1 MB (fewer round trips between the threads). */
-  private async feed(bytes: AsyncIterator<Buffer>): Promise<void> {
+  private async feed(bytes: AsyncIterator<Buffer | string>): Promise<void> {
     if (this.feeding) return;
     this.feeding = true;
     try {
@@ -52,8 +56,10 @@ export class ParseWorker {
           done = true;
           break;
         }
-        parts.push(next.value);
-        size += next.value.length;
+        // Text streams (the demo loader's) arrive as strings.
+        const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+        parts.push(chunk);
+        size += chunk.length;
       }
       if (parts.length > 0) {
         const reply: MainMessage = { type: 'data', chunk: Buffer.concat(parts) };
@@ -61,7 +67,7 @@ export class ParseWorker {
       }
       if (done) this.worker.postMessage({ type: 'end' } satisfies MainMessage);
     } catch (error) {
-      this.fail(error instanceof Error ? error : new Error(String(error)));
+      this.fail(uploadError(error));
     } finally {
       this.feeding = false;
     }
@@ -102,6 +108,23 @@ export class ParseWorker {
   async close(): Promise<void> {
     await this.worker.terminate();
   }
+}
+
+/** A client that goes away mid-upload is not a server error. */
+function uploadError(error: unknown): Error {
+  const code = (error as { code?: string }).code;
+  if (
+    code === 'ECONNRESET' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    (error as Error).message === 'aborted'
+  ) {
+    return ingestError(
+      'INGEST_UPLOAD_ABORTED',
+      '上传在完成前中断，本批次未生效，原有数据保持不变',
+      'the upload stopped before it was complete; nothing of this batch was applied',
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function toError(message: Extract<WorkerMessage, { type: 'error' }>): Error {

@@ -138,7 +138,8 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
   };
   const db = ctx.services.db;
   const resource = await resolveResource(db.kysely, request.code);
-  const format = detectFormat(request);
+  // A non-tabular resource takes any file as its next version, whatever its name says.
+  const format = isTabular(resource.content) ? detectFormat(request) : 'file';
   const mode = request.mode;
   const maxRejectedShare =
     request.maxRejectedShare ?? ctx.services.config.ingestMaxRejectedPercent / 100;
@@ -147,9 +148,6 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
   ctx.audit = { target: request.code, orgId: resource.orgId, details: { batchId } };
 
   if (!isTabular(resource.content)) {
-    if (format !== 'file' && !('stream' in request.input || 'file' in request.input)) {
-      throw ingestError('INGEST_NOT_TABULAR', '该资源不是表格数据', 'the resource is not tabular');
-    }
     return storeResourceFile(ctx, resource, request, batchId, maxRejectedShare);
   }
   if (format === 'file') {

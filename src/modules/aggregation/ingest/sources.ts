@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createInterface } from 'node:readline';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import iconv from 'iconv-lite';
-import streamArray from 'stream-json/streamers/stream-array.js';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import type { IngestFormat } from '../../../db/schema.ts';
 import { ingestError } from './errors.ts';
 
@@ -323,6 +322,8 @@ async function* ndjsonRecords(input: Readable): AsyncGenerator<SourceRecord> {
 }
 
 async function* jsonRecords(input: Readable): AsyncGenerator<SourceRecord> {
+  // Loaded on first use: a CSV batch's worker stays small (issue 4: bounded server memory).
+  const { default: streamArray } = await import('stream-json/streamers/stream-array.js');
   const elements = streamArray.withParserAsStream();
   input.on('error', (error) => elements.destroy(error));
   input.pipe(elements);
@@ -362,8 +363,9 @@ function notSpreadsheet(): Error {
  * declares more unpacked bytes than XLSX_LIMITS allow (a zip bomb), before anything is inflated.
  */
 export async function checkXlsxFile(file: string): Promise<void> {
+  const { default: zipReader } = await import('yauzl');
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(file, { lazyEntries: true, autoClose: true }, (error, opened) =>
+    zipReader.open(file, { lazyEntries: true, autoClose: true }, (error, opened) =>
       error || !opened ? reject(notSpreadsheet()) : resolve(opened),
     ),
   );
@@ -403,7 +405,8 @@ function cellValue(value: ExcelJS.CellValue): unknown {
 
 async function* xlsxRecords(file: string): AsyncGenerator<SourceRecord> {
   await checkXlsxFile(file);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(createReadStream(file), {
+  const { default: Excel } = await import('exceljs');
+  const reader = new Excel.stream.xlsx.WorkbookReader(createReadStream(file), {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
