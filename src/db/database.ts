@@ -24,7 +24,8 @@ export interface Db {
    * statements, or PostgreSQL COPY on a pooled client. On SQLite, use it only while holding Kysely's
    * connection (`kysely.connection().execute`) so that no other query interleaves.
    */
-  raw: { engine: 'sqlite'; sqlite: SqliteDatabase.Database } | { engine: 'postgres'; pool: pg.Pool };
+  raw:
+    { engine: 'sqlite'; sqlite: SqliteDatabase.Database } | { engine: 'postgres'; pool: pg.Pool };
   close(): Promise<void>;
 }
 
