@@ -345,8 +345,10 @@ const file = path.join(dir, 'bench.csv');
 const size = await writeCsv(file, ROWS);
 console.log(`generated ${ROWS} rows, ${(size / 1024 ** 2).toFixed(1)} MB`);
 
+// BENCH_PARTS=sqlite,postgres,rss selects parts (default all).
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'sqlite,postgres,rss').split(','));
 try {
-  {
+  if (PARTS.has('sqlite')) {
     const platform = await createTestPlatform('sqlite');
     await loadDemo(platform.services);
     const code = await makeResource(platform.services);
@@ -358,7 +360,7 @@ try {
     figure('sqlite_rows_per_s', value, baseline, 0.7);
     await platform.destroy();
   }
-  if (await engineAvailable('postgres')) {
+  if (PARTS.has('postgres') && (await engineAvailable('postgres'))) {
     const platform = await createTestPlatform('postgres');
     await loadDemo(platform.services);
     const code = await makeResource(platform.services);
@@ -370,7 +372,7 @@ try {
     figure('postgres_rows_per_s', value, baseline, 0.6);
     await platform.destroy();
   }
-  if (RSS_BYTES > 0) await serverPeakRss(RSS_BYTES);
+  if (PARTS.has('rss') && RSS_BYTES > 0) await serverPeakRss(RSS_BYTES);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -142,7 +142,7 @@ for (const engine of ENGINES) {
 
       it('survives SIGKILL in the middle of a full replace: old data intact, batch failed, rerun works', async () => {
         const big = path.join(dir, 'big.csv');
-        writeFileSync(big, residentsCsv(1000, 150_000, '新'));
+        writeFileSync(big, residentsCsv(1000, 400_000, '新'));
         const child = spawn(
           process.execPath,
           [BIN, 'ingest', '--resource', code, '--file', big, '--mode', 'replace'],
@@ -153,8 +153,8 @@ for (const engine of ENGINES) {
         );
         // Kill it once the batch is under way (rows counted by its heartbeat).
         let running: Record<string, unknown> | undefined;
-        for (let attempt = 0; attempt < 600 && !running; attempt++) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
+        for (let attempt = 0; attempt < 1500 && !running; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
           running = (
             await query(`select id, rows_read from ingest_batches where status = 'running'`)
           ).find((row) => Number(row.rows_read) > 0);

@@ -222,7 +222,8 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
     await storeRejections(db.kysely, batchId, keep, counts.stored);
     counts.stored += keep.length;
   };
-  let lastBeat = Date.now();
+  // The first chunk reports at once; then every HEARTBEAT_MS.
+  let lastBeat = 0;
   const heartbeat = async () => {
     if (Date.now() - lastBeat < HEARTBEAT_MS) return;
     lastBeat = Date.now();
