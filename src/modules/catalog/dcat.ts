@@ -1,6 +1,5 @@
-import jsonld from 'jsonld';
 import type { ContextDefinition, NodeObject } from 'jsonld';
-import { Parser, Writer, type Quad } from 'n3';
+import type { Quad } from 'n3';
 import type { ResourceContentDto } from './model.ts';
 import { TABULAR_FORMATS, UPDATE_CYCLE_NAMES } from './model.ts';
 
@@ -538,6 +537,8 @@ export async function jsonLdToNQuads(document: object): Promise<string> {
     documentLoader: NO_REMOTE_DOCUMENTS,
     safe: true,
   };
+  // jsonld and n3 are loaded on first export: the server keeps them out of memory until then.
+  const { default: jsonld } = await import('jsonld');
   const nquads = await jsonld.toRDF(document, options);
   if (typeof nquads !== 'string') throw new Error('jsonld.toRDF did not return N-Quads');
   return nquads;
@@ -549,6 +550,7 @@ export async function openCatalogToTurtle(
   resources: PublishedResource[],
 ): Promise<string> {
   const base = normalizeBaseUrl(info.baseUrl);
+  const { Parser, Writer } = await import('n3');
   const quads = new Parser({ format: 'N-Quads' }).parse(
     await jsonLdToNQuads(openCatalogToJsonLd(info, resources)),
   );

@@ -2,7 +2,7 @@ import { ReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Type, type Static } from '@sinclair/typebox';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import type { Readable } from 'node:stream';
 import { defineAction, type ActionContext } from '../../../core/action.ts';
@@ -397,7 +397,8 @@ const batchRejectionsExport = defineAction({
       const textOut = stringify([REJECTION_HEADER, ...rows], { bom: true });
       return fileResult(`${baseName}.csv`, 'text/csv; charset=utf-8', Buffer.from(textOut));
     }
-    const workbook = new ExcelJS.Workbook();
+    const Excel: typeof ExcelJS = (await import('exceljs')).default;
+    const workbook = new Excel.Workbook();
     const sheet = workbook.addWorksheet('问题数据');
     sheet.addRow(REJECTION_HEADER).font = { bold: true };
     for (const row of rows) sheet.addRow(row);
