@@ -59,7 +59,7 @@ export class ParseWorker {
       // XLSX keeps the workbook's shared strings in memory; text formats hold only a chunk or two.
       resourceLimits: {
         maxYoungGenerationSizeMb: 4,
-        maxOldGenerationSizeMb: job.format === 'xlsx' ? 512 : 48,
+        maxOldGenerationSizeMb: job.format === 'xlsx' ? 512 : 128,
       },
     });
     const bytes = input?.[Symbol.asyncIterator]() as AsyncIterator<Buffer | string> | undefined;
