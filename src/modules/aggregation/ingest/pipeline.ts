@@ -350,6 +350,9 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
         };
       }
     }
+    // The worker's isolate is freed before indexing and committing, which need memory of their own.
+    await parser.close();
+    parser = undefined;
     if (counts.read === 0) {
       throw ingestError(
         'INGEST_EMPTY_FILE',
