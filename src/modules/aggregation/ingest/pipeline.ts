@@ -134,7 +134,11 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
   const trace = (phase: string) => {
     if (!TRACE) return;
     const now = performance.now();
-    process.stderr.write(`ingest ${phase}: ${(now - phaseStart).toFixed(0)} ms\n`);
+    const memory = process.memoryUsage();
+    const mb = (bytes: number) => Math.round(bytes / 1048576);
+    process.stderr.write(
+      `ingest ${phase}: ${(now - phaseStart).toFixed(0)} ms (rss ${mb(memory.rss)} MB, heap ${mb(memory.heapTotal)} MB, external ${mb(memory.external)} MB)\n`,
+    );
     phaseStart = now;
   };
   const db = ctx.services.db;
