@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../../../core/actor.ts';
 import type { LocalizedText } from '../../../core/errors.ts';
 import type {
-  BatchStatus,
   Database,
   IngestBatchTable,
   IngestFormat,
@@ -183,14 +182,4 @@ export async function storeRejections(
       .values(rows.slice(start, start + 500))
       .execute();
   }
-}
-
-export interface FinishedCounts {
-  status: BatchStatus;
-  rowsRead: number;
-  rowsInserted: number;
-  rowsUpdated: number;
-  rowsDeleted: number;
-  rowsRejected: number;
-  rowsTotal: number | null;
 }

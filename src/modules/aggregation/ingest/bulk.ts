@@ -211,13 +211,6 @@ export async function countMatchingLive(
   return Number(rows[0]?.count ?? 0);
 }
 
-export async function countRows(db: Kysely<Database>, table: string): Promise<number> {
-  const { rows } = await sql<{
-    count: number | string;
-  }>`select count(*) as count from ${sql.table(table)}`.execute(db);
-  return Number(rows[0]?.count ?? 0);
-}
-
 /**
  * Full replace, part 1 (inside the committing transaction): keys that were live and are not in the
  * new data become tombstones with new row versions (the changes feed reports them deleted); old

@@ -374,10 +374,6 @@ export class RowChecker {
     for (const index of seen) this.presentColumns.add(this.compiled[index]!.item.column);
   }
 
-  get bound(): boolean {
-    return this.positions !== undefined || this.presentColumns.size > 0;
-  }
-
   /**
    * Checks a data row: the converted values, or null with its rejections. CSV rows must be as wide as
    * the header (`strictWidth`); XLSX rows drop trailing empty cells, so they may be shorter.

@@ -403,8 +403,8 @@ function cellValue(value: ExcelJS.CellValue): unknown {
   return null;
 }
 
+/** Reads a spooled XLSX that pipeline.ts has checked with checkXlsxFile. */
 async function* xlsxRecords(file: string): AsyncGenerator<SourceRecord> {
-  await checkXlsxFile(file);
   const { default: Excel } = await import('exceljs');
   const reader = new Excel.stream.xlsx.WorkbookReader(createReadStream(file), {
     sharedStrings: 'cache',
