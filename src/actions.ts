@@ -10,6 +10,8 @@ import { exchangeActions } from './modules/catalog/exchange.ts';
 import { orgActions } from './modules/orgs/actions.ts';
 import { problemActions } from './modules/problems/actions.ts';
 import { regionActions } from './modules/regions/actions.ts';
+import { dataApiActions } from './modules/sharing/data-api.ts';
+import { grantActions } from './modules/sharing/grants.ts';
 import { tokenActions } from './modules/tokens/actions.ts';
 import { userActions } from './modules/users/actions.ts';
 
@@ -28,6 +30,8 @@ export const ACTIONS: readonly AnyAction[] = [
   ...ingestActions,
   ...qualityActions,
   ...problemActions,
+  ...grantActions,
+  ...dataApiActions,
 ];
 
 const BY_NAME = new Map(ACTIONS.map((action) => [action.name, action]));

@@ -5,6 +5,7 @@ import { openDatabase, type OpenOptions } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { CredentialCache } from './modules/auth/credential-cache.ts';
 import { WorkingDayCalendar } from './modules/calendar/calendar.ts';
+import { createSharingRuntime } from './modules/sharing/runtime.ts';
 
 export interface Platform {
   services: Services;
@@ -33,6 +34,13 @@ export async function createPlatform(
     logger,
     calendar: new WorkingDayCalendar(db),
     credentials: new CredentialCache(db, config.sessionSecret, logger),
+    sharing: createSharingRuntime(db, config.signingKey, logger),
   };
-  return { services, close: () => db.close() };
+  return {
+    services,
+    close: async () => {
+      await services.sharing.accessLog.flush();
+      await db.close();
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -37,6 +37,13 @@ export interface Config {
   ingestMaxBytes: number;
   /** Default share of rejected rows (percent) above which a batch is refused whole (issue 4). */
   ingestMaxRejectedPercent: number;
+  /**
+   * Ed25519 private key (PKCS#8 PEM) that signs data API responses (issue 5); generated and persisted
+   * in the data directory on first start if unset.
+   */
+  signingKey: string;
+  /** Largest page of the data API's query (larger requests are clamped to it). */
+  shareMaxPageSize: number;
 }
 
 export interface ConfigVariable {
@@ -110,6 +117,17 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
     name: 'GOVDX_INGEST_MAX_REJECTED_PERCENT',
     description: 'default share of rejected rows (percent) above which a batch is refused whole',
     default: '5',
+  },
+  {
+    name: 'GOVDX_SIGNING_KEY',
+    description:
+      'Ed25519 private key (PKCS#8 PEM, \\n for newlines allowed) signing data API responses',
+    default: 'generated into <GOVDX_DATA_DIR>/signing-key.pem',
+  },
+  {
+    name: 'GOVDX_SHARE_MAX_PAGE_SIZE',
+    description: 'largest page of the sharing data API query (larger requests are clamped)',
+    default: '1000',
   },
   {
     name: 'GOVDX_PUBLIC_URL',
@@ -189,7 +207,7 @@ export function loadConfig(
     if (!/^https?:\/\/[^/]+$/.test(origin))
       problems.push(`GOVDX_CORS_ORIGINS entry "${origin}" is not an origin`);
   }
-  const config: Omit<Config, 'publicUrl'> = {
+  const config: Omit<Config, 'publicUrl' | 'signingKey'> = {
     databaseUrl,
     port: parseInteger(env, 'GOVDX_PORT', 8080, 0, 65535, problems),
     host: env.GOVDX_HOST || '127.0.0.1',
@@ -211,6 +229,7 @@ export function loadConfig(
       Number.MAX_SAFE_INTEGER,
       problems,
     ),
+    shareMaxPageSize: parseInteger(env, 'GOVDX_SHARE_MAX_PAGE_SIZE', 1000, 1, 100_000, problems),
     ingestMaxRejectedPercent: parseInteger(
       env,
       'GOVDX_INGEST_MAX_REJECTED_PERCENT',
@@ -227,11 +246,29 @@ export function loadConfig(
   if (!/^https?:\/\/[^/]+(\/.*)?$/.test(publicUrl)) {
     problems.push(`GOVDX_PUBLIC_URL="${publicUrl}" must be an http(s) address`);
   }
+  let signingKey = (env.GOVDX_SIGNING_KEY ?? '').replace(/\\n/g, '\n').trim();
+  if (signingKey !== '' && !signingKey.startsWith('-----BEGIN PRIVATE KEY-----')) {
+    problems.push('GOVDX_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   if (sessionSecret === '') {
     sessionSecret = readOrCreateSecret(dataDir, options.persistSecret ?? true);
   }
-  return { ...config, sessionSecret, publicUrl };
+  if (signingKey === '')
+    signingKey = readOrCreateSigningKey(dataDir, options.persistSecret ?? true);
+  return { ...config, sessionSecret, signingKey, publicUrl };
+}
+
+function readOrCreateSigningKey(dataDir: string, persist: boolean): string {
+  const file = path.join(dataDir, 'signing-key.pem');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().trim();
+  if (persist) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${pem}\n`, { mode: 0o600 });
+  }
+  return pem;
 }
 
 function readOrCreateSecret(dataDir: string, persist: boolean): string {

@@ -25,6 +25,13 @@ export interface HttpBinding {
   };
   /** The action returns a FileResult (core/files.ts) of one of these media types, sent as the body. */
   produces?: string[];
+  /**
+   * The action returns a RawResult (core/files.ts): a body it serialized itself and headers. `schema`
+   * documents a JSON body in OpenAPI; the action's `output` is then RawResultSchema.
+   */
+  raw?: { contentTypes: string[]; schema?: TSchema; headers?: Record<string, string> };
+  /** Request headers passed to the action as inputs: input property -> header name (lower case). */
+  headers?: Record<string, string>;
 }
 
 /** What an action's handler and policy see. `db` is the transaction for mutating actions. */

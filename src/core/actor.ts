@@ -61,3 +61,17 @@ export function actorOrgId(actor: Actor): string | null {
   }
   return null;
 }
+
+/** The name people see for an actor (a user's display name, a token's system name). */
+export function actorDisplayName(actor: Actor): string {
+  switch (actor.type) {
+    case 'user':
+      return actor.displayName || actor.username;
+    case 'token':
+      return actor.name;
+    case 'system':
+      return actor.name;
+    case 'anonymous':
+      return 'anonymous';
+  }
+}

@@ -55,3 +55,27 @@ export function contentDisposition(name: string): string {
   );
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
+
+/**
+ * A response the action serialized itself, with headers of its own: the sharing data API signs the
+ * exact bytes it sends (issue 5), which a schema-driven serializer after the action could change.
+ * `body` is a string or bytes, or a stream for long exports.
+ */
+export interface RawResult {
+  raw: {
+    contentType: string;
+    body: string | Uint8Array | NodeJS.ReadableStream;
+    headers: Record<string, string>;
+    status?: number;
+  };
+}
+
+export const RawResultSchema = Type.Unsafe<RawResult>({
+  description: 'a response serialized by the action (see http.raw of the action for its content)',
+});
+
+export function isRawResult(value: unknown): value is RawResult {
+  return (
+    value !== null && typeof value === 'object' && 'raw' in value && typeof value.raw === 'object'
+  );
+}

@@ -327,6 +327,157 @@ export interface NotificationTable {
   read_at: string | null;
 }
 
+export type ShareOperation = 'lookup' | 'verify' | 'export' | 'analysis';
+export type GrantOrigin = 'direct' | 'request' | 'scenario' | 'dispute' | 'emergency' | 'authority';
+export type ShareRequestStatus =
+  'pending' | 'approved' | 'refused' | 'disputed' | 'decided' | 'withdrawn';
+
+export interface ShareScenarioTable {
+  id: string;
+  code: string;
+  authority_org_id: string;
+  name: string;
+  description: string;
+  purpose: string;
+  resources: string;
+  consumer_org_ids: string;
+  status: 'active' | 'retired';
+  valid_to: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ShareEmergencyTable {
+  id: string;
+  code: string;
+  authority_org_id: string;
+  type: 'natural_disaster' | 'accident' | 'public_health' | 'social_security';
+  title: string;
+  area: string;
+  starts_at: string;
+  planned_end_at: string;
+  ended_at: string | null;
+  end_note: string | null;
+  resources: string;
+  responder_org_ids: string;
+  declared_by: string;
+  created_at: string;
+}
+
+export interface ShareRequestTable {
+  id: string;
+  code: string;
+  consumer_org_id: string;
+  provider_org_id: string;
+  resource_id: string;
+  items: string;
+  operations: string;
+  purpose: string;
+  scenario: string;
+  business_process: string;
+  legal_basis: string;
+  period_from: string;
+  period_to: string;
+  delivery_method: string;
+  contact_name: string;
+  contact_phone: string;
+  token_id: string | null;
+  status: ShareRequestStatus;
+  due_date: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  decision_note: string | null;
+  refusal_reason: string | null;
+  refusal_legal_basis: string | null;
+  scenario_id: string | null;
+  grant_id: string | null;
+  reminded_at: string | null;
+  escalated_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ShareDisputeTable {
+  id: string;
+  code: string;
+  kind: 'refusal' | 'none_class';
+  request_id: string | null;
+  consumer_org_id: string;
+  provider_org_id: string;
+  resource_id: string;
+  items: string;
+  operations: string;
+  purpose: string;
+  legal_basis: string;
+  argument: string;
+  period_to: string;
+  status: 'open' | 'granted' | 'refused';
+  provider_statement: string | null;
+  decided_at: string | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+  decision_legal_basis: string | null;
+  grant_id: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ShareGrantTable {
+  id: string;
+  consumer_org_id: string;
+  token_id: string | null;
+  provider_org_id: string;
+  resource_id: string;
+  items: string;
+  masking: string;
+  operations: string;
+  purpose: string;
+  scenario: string;
+  legal_basis: string;
+  valid_from: string;
+  valid_to: string | null;
+  rate_limit_per_minute: number;
+  origin: GrantOrigin;
+  request_id: string | null;
+  scenario_id: string | null;
+  dispute_id: string | null;
+  emergency_id: string | null;
+  approved_by: string;
+  approved_at: string;
+  watermark_key: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+  created_at: string;
+}
+
+export interface ShareAccessLogTable {
+  id: Generated<number>;
+  occurred_at: string;
+  request_id: string;
+  token_id: string | null;
+  system_name: string | null;
+  consumer_org_id: string | null;
+  grant_id: string | null;
+  provider_org_id: string | null;
+  resource_code: string | null;
+  operation: string;
+  purpose: string | null;
+  end_user: string | null;
+  case_ref: string | null;
+  emergency_id: string | null;
+  status: number;
+  error_code: string | null;
+  row_count: number;
+  fields: string | null;
+  response_digest: string | null;
+  duration_ms: number;
+  client_ip: string | null;
+}
+
 export interface Database {
   regions: RegionTable;
   orgs: OrgTable;
@@ -353,4 +504,10 @@ export interface Database {
   resource_files: ResourceFileTable;
   problem_reports: ProblemReportTable;
   notifications: NotificationTable;
+  share_scenarios: ShareScenarioTable;
+  share_emergencies: ShareEmergencyTable;
+  share_requests: ShareRequestTable;
+  share_disputes: ShareDisputeTable;
+  share_grants: ShareGrantTable;
+  share_access_log: ShareAccessLogTable;
 }

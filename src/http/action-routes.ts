@@ -2,7 +2,7 @@ import { Type, type TObject } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifySchema } from 'fastify';
 import type { AnyAction } from '../core/action.ts';
 import { AppError } from '../core/errors.ts';
-import { contentDisposition, fileBytes, isFileResult } from '../core/files.ts';
+import { contentDisposition, fileBytes, isFileResult, isRawResult } from '../core/files.ts';
 import { runAction } from '../core/run-action.ts';
 import type { Services } from '../core/services.ts';
 import { SESSION_TTL_MS, Me } from '../modules/auth/actions.ts';
@@ -91,13 +91,16 @@ const BINARY = { type: 'string', format: 'binary' } as const;
 
 function registerRoute(app: FastifyInstance, services: Services, action: AnyAction): void {
   if (!action.http) return;
-  const { method, path, upload, produces } = action.http;
+  const { method, path, upload, produces, raw } = action.http;
+  const headerInputs = Object.entries(action.http.headers ?? {});
   const status = action.http.status ?? 200;
   const params = pathParams(path);
   // An uploaded file is the body; the other inputs come from the query string.
-  const rest = Type.Omit(action.input, upload ? [...params, 'file'] : params, {
-    additionalProperties: false,
-  });
+  const rest = Type.Omit(
+    action.input,
+    [...params, ...headerInputs.map(([property]) => property), ...(upload ? ['file'] : [])],
+    { additionalProperties: false },
+  );
   const hasRest = Object.keys(rest.properties).length > 0;
   const carriesBody = !upload && (method === 'POST' || method === 'PATCH' || method === 'PUT');
   const presenter = PRESENTERS[action.name];
@@ -106,7 +109,36 @@ function registerRoute(app: FastifyInstance, services: Services, action: AnyActi
         description: 'the file',
         content: Object.fromEntries(produces.map((type) => [type, { schema: BINARY }])),
       }
-    : (presenter?.schema ?? action.output);
+    : raw
+      ? {
+          description: action.description,
+          ...(raw.headers
+            ? {
+                headers: Object.fromEntries(
+                  Object.entries(raw.headers).map(([name, description]) => [
+                    name,
+                    { description, schema: { type: 'string' } },
+                  ]),
+                ),
+              }
+            : {}),
+          content: Object.fromEntries(
+            raw.contentTypes.map((type) => [type, { schema: raw.schema ?? BINARY }]),
+          ),
+        }
+      : (presenter?.schema ?? action.output);
+  const headersSchema = headerInputs.length
+    ? {
+        headers: Type.Object(
+          Object.fromEntries(
+            headerInputs.map(([property, header]) => [
+              header,
+              Type.Optional(action.input.properties[property] ?? Type.String()),
+            ]),
+          ),
+        ),
+      }
+    : {};
   const schema: FastifySchema = {
     operationId: action.name,
     summary: action.name,
@@ -116,6 +148,7 @@ function registerRoute(app: FastifyInstance, services: Services, action: AnyActi
       ? { params: Type.Pick(action.input, params, { additionalProperties: false }) }
       : {}),
     ...(hasRest ? (carriesBody ? { body: rest } : { querystring: rest }) : {}),
+    ...headersSchema,
     ...(upload
       ? {
           body: {
@@ -162,6 +195,10 @@ function registerRoute(app: FastifyInstance, services: Services, action: AnyActi
         ...(request.params as object),
         ...(upload ? { file: request.body } : {}),
       };
+      for (const [property, header] of headerInputs) {
+        const value = request.headers[header];
+        if (typeof value === 'string') input[property] = value;
+      }
       // An upload action may ask for the body's media type (to tell CSV from XLSX).
       if (upload && 'contentType' in action.input.properties && input.contentType === undefined) {
         const contentType = request.headers['content-type'];
@@ -173,6 +210,13 @@ function registerRoute(app: FastifyInstance, services: Services, action: AnyActi
         clientIp: request.ip,
         validateInput: Boolean(upload),
       });
+      if (isRawResult(output)) {
+        void reply.status(output.raw.status ?? status);
+        void reply.header('content-type', output.raw.contentType);
+        for (const [name, value] of Object.entries(output.raw.headers))
+          void reply.header(name, value);
+        return output.raw.body;
+      }
       void reply.status(status);
       if (isFileResult(output)) {
         const { name, contentType, bytes } = output.file;

@@ -6,6 +6,7 @@ import * as catalogSearch from './0003_catalog_search.ts';
 import * as catalogThemes from './0004_catalog_themes.ts';
 import * as dataTables from './0005_data_tables.ts';
 import * as aggregation from './0006_aggregation.ts';
+import * as sharing from './0007_sharing.ts';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '0004_catalog_themes': catalogThemes,
   '0005_data_tables': dataTables,
   '0006_aggregation': aggregation,
+  '0007_sharing': sharing,
 };

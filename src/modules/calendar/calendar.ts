@@ -158,3 +158,25 @@ export class WorkingDayCalendar {
     return this.snapshot;
   }
 }
+
+/** Working days after `from` up to and including `to`, negative when `to` is past; null if uncovered. */
+export async function workingDaysBetween(
+  calendar: WorkingDayCalendar,
+  from: string,
+  to: string,
+  regionPath: string,
+  executor: Kysely<Database>,
+): Promise<number | null> {
+  try {
+    const [start, end, sign] = from <= to ? [from, to, 1] : [to, from, -1];
+    let count = 0;
+    const day = new Date(`${start}T00:00:00Z`);
+    while (formatDate(day) < end) {
+      day.setUTCDate(day.getUTCDate() + 1);
+      if (await calendar.isWorking(formatDate(day), regionPath, executor)) count++;
+    }
+    return sign * count;
+  } catch {
+    return null;
+  }
+}

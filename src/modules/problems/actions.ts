@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { defineAction, type ActionContext } from '../../core/action.ts';
-import type { Actor } from '../../core/actor.ts';
+import { actorDisplayName, type Actor } from '../../core/actor.ts';
 import { conflict, invalidFields, notFound, text, type LocalizedText } from '../../core/errors.ts';
 import { authorityOver, isAuthenticated, isSystem, memberOf } from '../../core/policy.ts';
 import { Input, OrgCode, Timestamp } from '../../core/schemas.ts';
 import type { Database, ProblemReportTable, Role } from '../../db/schema.ts';
-import { chinaToday, formatDate, type WorkingDayCalendar } from '../calendar/calendar.ts';
+import { chinaToday, workingDaysBetween } from '../calendar/calendar.ts';
 import type { ResourceContentDto } from '../catalog/model.ts';
 import { findVersion } from '../catalog/store.ts';
 import { findOrgByCode } from '../orgs/actions.ts';
@@ -167,28 +167,6 @@ function actsForReporter(actor: Actor, row: ReportRow): boolean {
   return memberOf(actor, row.reporter_org_id, ...ACTING_ROLES);
 }
 
-/** Working days after `from` up to and including `to`, negative when `to` is past; null if uncovered. */
-async function workingDaysBetween(
-  calendar: WorkingDayCalendar,
-  from: string,
-  to: string,
-  regionPath: string,
-  executor: Kysely<Database>,
-): Promise<number | null> {
-  try {
-    const [start, end, sign] = from <= to ? [from, to, 1] : [to, from, -1];
-    let count = 0;
-    const day = new Date(`${start}T00:00:00Z`);
-    while (formatDate(day) < end) {
-      day.setUTCDate(day.getUTCDate() + 1);
-      if (await calendar.isWorking(formatDate(day), regionPath, executor)) count++;
-    }
-    return sign * count;
-  } catch {
-    return null;
-  }
-}
-
 /** Presents rows; countdowns are computed once per (due date, region) within one call. */
 async function presentReports(ctx: ActionContext, rows: ReportRow[]): Promise<ProblemReportDto[]> {
   const today = chinaToday(ctx.now);
@@ -304,19 +282,6 @@ const RESOLUTION_TEXT: Record<NonNullable<ProblemReportTable['resolution']>, Loc
   confirmed_correct: text('经核实数据无误', 'confirmed correct'),
   consultation: text('协商处理', 'settled by consultation'),
 };
-
-function displayName(actor: Actor): string {
-  switch (actor.type) {
-    case 'user':
-      return actor.displayName || actor.username;
-    case 'token':
-      return actor.name;
-    case 'system':
-      return actor.name;
-    case 'anonymous':
-      return 'anonymous';
-  }
-}
 
 /** The organisation the caller reports for: its token's, its one organisation, or the one it names. */
 async function reporterOrg(
@@ -444,7 +409,7 @@ const report = defineAction({
         reporter_kind: reporter.id === live.org_id ? 'provider' : 'department',
         reporter_org_id: reporter.id,
         reporter_user_id: ctx.actor.type === 'user' ? ctx.actor.id : null,
-        reporter_name: displayName(ctx.actor),
+        reporter_name: actorDisplayName(ctx.actor),
         reporter_contact: input.contact?.trim() || null,
         category: input.category,
         urgency: input.urgency,
@@ -762,7 +727,7 @@ const resolve = defineAction({
         resolution_note: note || null,
         resolution_batch_id: batchId,
         resolved_at: now,
-        resolved_by: displayName(ctx.actor),
+        resolved_by: actorDisplayName(ctx.actor),
         updated_at: now,
       })
       .where('id', '=', row.id)
