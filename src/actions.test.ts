@@ -32,7 +32,12 @@ describe('action registry coding standards', () => {
 
   it('reading actions use GET and writing actions do not', () => {
     // Reads whose input does not fit a URL (a list of 10,000 values to check) are POSTed.
-    const readsByPost = new Set(['aggregation.validate', 'share.data.query', 'share.data.verify']);
+    const readsByPost = new Set([
+      'aggregation.validate',
+      'share.data.query',
+      'share.data.verify',
+      'share.watermark.trace',
+    ]);
     for (const action of ACTIONS) {
       if (!action.http) continue;
       const expectGet = !action.mutating && !readsByPost.has(action.name);

@@ -12,6 +12,7 @@ import { problemActions } from './modules/problems/actions.ts';
 import { regionActions } from './modules/regions/actions.ts';
 import { dataApiActions } from './modules/sharing/data-api.ts';
 import { grantActions } from './modules/sharing/grants.ts';
+import { usageActions } from './modules/sharing/usage.ts';
 import { tokenActions } from './modules/tokens/actions.ts';
 import { userActions } from './modules/users/actions.ts';
 
@@ -32,6 +33,7 @@ export const ACTIONS: readonly AnyAction[] = [
   ...problemActions,
   ...grantActions,
   ...dataApiActions,
+  ...usageActions,
 ];
 
 const BY_NAME = new Map(ACTIONS.map((action) => [action.name, action]));
