@@ -23,8 +23,16 @@ const SIZES: Record<Exclude<DemoDataScale, 'none'>, Record<string, number>> = {
     idLicences: 20_000,
     penalties: 5_000,
     anomalies: 3_000,
+    vehicles: 30_000,
   },
-  sample: { persons: 2_000, companies: 500, idLicences: 200, penalties: 50, anomalies: 30 },
+  sample: {
+    persons: 2_000,
+    companies: 500,
+    idLicences: 200,
+    penalties: 50,
+    anomalies: 30,
+    vehicles: 300,
+  },
 };
 
 /** mulberry32: a small seeded PRNG, so that every demo load produces the same data. */
@@ -234,6 +242,33 @@ function* penalties(count: number, list: Company[]): Generator<Record<string, un
   }
 }
 
+const VIN_ALPHABET = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789';
+const PLATE_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/**
+ * Vehicle i of 机动车登记信息 (a conditional resource, R4.4): owners are demo persons, so that a
+ * consumer can look a vehicle up by plate and verify its owner.
+ */
+function* vehicles(count: number, persons: number): Generator<Record<string, unknown>> {
+  const random = prng(20260301);
+  for (let i = 0; i < count; i++) {
+    const owner = demoCitizenId((i * 7) % persons);
+    let vin = '';
+    for (let c = 0; c < 17; c++) vin += pick(random, [...VIN_ALPHABET]);
+    yield {
+      plate_no: `示${PLATE_LETTERS[i % PLATE_LETTERS.length]}${pad(i, 5)}`,
+      plate_type: random() < 0.9 ? '02' : '01',
+      vin,
+      vehicle_type: pick(random, ['小型轿车', '小型普通客车', '轻型货车', '中型客车']),
+      use_character: random() < 0.85 ? '非营运' : pick(random, ['营运', '出租客运', '货运']),
+      owner_name: name(random),
+      owner_id_no: owner.id,
+      first_registered_on: isoDate(new Date(Date.UTC(2010 + (i % 16), i % 12, 1 + (i % 28)))),
+      vehicle_status: random() < 0.95 ? '正常' : pick(random, ['转出', '报废', '注销']),
+    };
+  }
+}
+
 function* anomalies(count: number, list: Company[]): Generator<Record<string, unknown>> {
   const random = prng(6);
   for (let i = 0; i < count; i++) {
@@ -310,6 +345,7 @@ export async function loadDemoData(
     ['居民身份证电子证照', 'replace', idCardLicences(size.idLicences!)],
     ['行政处罚信用信息', 'replace', penalties(size.penalties!, list)],
     ['经营异常名录信息', 'replace', anomalies(size.anomalies!, list)],
+    ['机动车登记信息', 'replace', vehicles(size.vehicles!, size.persons!)],
   ];
   const summary: DemoDataSummary[] = [];
   for (const [resourceName, mode, records] of sets) {

@@ -147,7 +147,7 @@ async function serve(
     caseRef: decodeHeader(input.caseRef),
   });
   try {
-    const grant = await gate(ctx, input.grantId, operation, input.code ?? null);
+    const grant = await gate(ctx, call, input.grantId, operation, input.code ?? null);
     call.grant = grant;
     const payload = await work(grant, call);
     const result = signedJson(ctx, call, { ...payload, provenance: provenance(ctx, grant) });
@@ -622,8 +622,7 @@ const changes = defineAction({
 /** The watermark of an exported row: HMAC of its exported values under the grant's key. */
 export function rowWatermark(watermarkKey: string, values: unknown[]): string {
   const hmac = createHmac('sha256', watermarkKey);
-  for (const value of values)
-    hmac.update(`${scalarText(value)}\u001f`);
+  for (const value of values) hmac.update(`${scalarText(value)}\u001f`);
   return hmac.digest('hex').slice(0, 16);
 }
 
@@ -660,7 +659,7 @@ const exportView = defineAction({
     });
     let grant: GateGrant;
     try {
-      grant = await gate(ctx, input.grantId, 'export', input.code);
+      grant = await gate(ctx, call, input.grantId, 'export', input.code);
       call.grant = grant;
     } catch (error) {
       recordCall(ctx, call, error);
@@ -826,7 +825,8 @@ const holdings = defineAction({
       // The check character is enough here: a well-formed number either is held or not.
       const invalid =
         kind === 'id_card'
-          ? !/^\d{17}[\dX]$/.test(value) || citizenIdCheckCharacter(value.slice(0, 17)) !== value[17]
+          ? !/^\d{17}[\dX]$/.test(value) ||
+            citizenIdCheckCharacter(value.slice(0, 17)) !== value[17]
           : checkCreditCode(value) !== null;
       if (invalid) {
         throw refuse(

@@ -51,6 +51,8 @@ export interface CallRecord {
   operation: string;
   started: number;
   grant: GateGrant | null;
+  /** The grant the caller named, recorded even when it is refused. */
+  grantId: string | null;
   resourceCode: string | null;
   endUser: string | null;
   caseRef: string | null;
@@ -78,6 +80,7 @@ export function startCall(
     operation,
     started: performance.now(),
     grant: null,
+    grantId: null,
     resourceCode: input.code ?? null,
     endUser: input.endUser ?? null,
     caseRef: input.caseRef ?? null,
@@ -104,7 +107,7 @@ export function recordCall(ctx: ActionContext, call: CallRecord, error?: unknown
     system_name:
       actor.type === 'token' ? actor.name : actor.type === 'user' ? `user:${actor.username}` : null,
     consumer_org_id: actor.type === 'token' ? actor.orgId : null,
-    grant_id: call.grant?.id ?? null,
+    grant_id: call.grant?.id ?? call.grantId,
     provider_org_id: call.grant?.providerOrgId ?? null,
     resource_code: call.resourceCode,
     operation: call.operation,
@@ -240,11 +243,13 @@ export function requireToken(ctx: ActionContext): { id: string; orgId: string } 
 /** Resolves and checks the grant a call names (header X-Govdx-Grant). */
 export async function gate(
   ctx: ActionContext,
+  call: CallRecord,
   grantId: string | undefined,
   operation: ShareOperation,
   resourceCode: string | null,
 ): Promise<GateGrant> {
-  requireToken(ctx);
+  const actor = requireToken(ctx);
+  call.grantId = grantId?.slice(0, 64) ?? null;
   if (!grantId) {
     throw refuse(
       'BAD_REQUEST',
@@ -255,7 +260,11 @@ export async function gate(
       ),
     );
   }
-  return checkGrant(ctx, await grantById(ctx, grantId), operation, resourceCode);
+  const grant = await grantById(ctx, grantId);
+  // The consumer's own grant is recorded with the call (its purpose, the provider to inform); a
+  // foreign grant only by the id the caller named.
+  if (grant && grant.consumerOrgId === actor.orgId) call.grant = grant;
+  return checkGrant(ctx, grant, operation, resourceCode);
 }
 
 /** Checks that the calling token may use the grant for this operation on this resource. */

@@ -31,6 +31,7 @@ import {
   type LiveResource,
   type MaskingMapDto,
 } from './common.ts';
+import { evictGrants } from './gate.ts';
 import type { MaskingRuleName } from './masking.ts';
 
 /**
@@ -596,6 +597,7 @@ const revoke = defineAction({
       })
       .where('id', '=', input.id)
       .execute();
+    evictGrants(ctx);
     await notify(ctx.db, ctx.now, {
       orgId: row.consumer_org_id,
       kind: 'share.revoked',
