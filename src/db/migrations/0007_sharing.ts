@@ -195,6 +195,8 @@ export async function up(db: Kysely<unknown>, dialect: DialectInfo): Promise<voi
     .addColumn('duration_ms', 'double precision', (col) => col.notNull())
     .addColumn('client_ip', 'varchar(64)')
     .execute();
+  // Two indexes only: every lookup appends a row, and each index is a B-tree to maintain. Usage by
+  // organisation scans the time range.
   await db.schema
     .createIndex('share_access_log_grant')
     .on('share_access_log')
@@ -204,15 +206,5 @@ export async function up(db: Kysely<unknown>, dialect: DialectInfo): Promise<voi
     .createIndex('share_access_log_time')
     .on('share_access_log')
     .columns(['occurred_at'])
-    .execute();
-  await db.schema
-    .createIndex('share_access_log_consumer')
-    .on('share_access_log')
-    .columns(['consumer_org_id', 'occurred_at'])
-    .execute();
-  await db.schema
-    .createIndex('share_access_log_provider')
-    .on('share_access_log')
-    .columns(['provider_org_id', 'occurred_at'])
     .execute();
 }

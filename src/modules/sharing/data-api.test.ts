@@ -15,6 +15,37 @@ import type { GrantDto } from './grants.ts';
  * a filter on a non-queryable item, SQL-like values, page sizes beyond the maximum, oversized
  * verification batches, the rate limit. None leaks a row or whether a key exists.
  */
+/**
+ * Verification as docs/API-sharing.md tells a consumer to do it: hash the body, walk the Merkle audit
+ * path to the root, check the Ed25519 signature over the root.
+ */
+export function verifyResponse(
+  headers: Record<string, unknown>,
+  digest: string,
+  publicKey: ReturnType<typeof createPublicKey>,
+): boolean {
+  const sha = (...parts: Buffer[]) => {
+    const hash = createHash('sha256');
+    for (const part of parts) hash.update(part);
+    return hash.digest();
+  };
+  let node = sha(Buffer.from([0]), Buffer.from(digest, 'hex'));
+  const proof = String(headers['x-govdx-merkle-proof'] ?? '');
+  for (const step of proof ? proof.split(',') : []) {
+    const [side, hex] = step.split(':');
+    const sibling = Buffer.from(hex ?? '', 'hex');
+    node =
+      side === 'L' ? sha(Buffer.from([1]), sibling, node) : sha(Buffer.from([1]), node, sibling);
+  }
+  if (node.toString('hex') !== headers['x-govdx-merkle-root']) return false;
+  return verifySignature(
+    null,
+    Buffer.from(`govdx-share-v1:${node.toString('hex')}`),
+    publicKey,
+    Buffer.from(String(headers['x-govdx-signature']), 'base64'),
+  );
+}
+
 interface ErrorBody {
   error: { code: string; message: string; reason?: string; requestId: string };
 }
@@ -242,17 +273,22 @@ for (const engine of ENGINES) {
       assert.equal(response.headers['x-govdx-key-id'], key.keyId);
       const digest = createHash('sha256').update(response.rawPayload).digest('hex');
       assert.equal(response.headers['x-govdx-content-sha256'], digest);
-      const signature = Buffer.from(String(response.headers['x-govdx-signature']), 'base64');
       const publicKey = createPublicKey(key.publicKeyPem);
-      assert.ok(
-        verifySignature(null, Buffer.from(`govdx-share-v1:${digest}`), publicKey, signature),
-      );
+      assert.equal(verifyResponse(response.headers, digest, publicKey), true);
+      // A changed body (its digest) no longer verifies.
       const altered = `${digest.slice(0, -1)}${digest.endsWith('0') ? '1' : '0'}`;
-      assert.equal(
-        verifySignature(null, Buffer.from(`govdx-share-v1:${altered}`), publicKey, signature),
-        false,
+      assert.equal(verifyResponse(response.headers, altered, publicKey), false);
+      // Concurrent responses are signed together: each verifies through its own audit path.
+      const concurrent = await Promise.all(
+        [0, 1, 2, 3, 5, 6, 7, 8, 9].map((i) =>
+          call('GET', lookupUrl(demoCitizenId(i).id), { grant: grant.id }),
+        ),
       );
-      const log = await accessLog(`grantId=${grant.id}&status=allowed&limit=5`);
+      for (const each of concurrent) {
+        const eachDigest = createHash('sha256').update(each.rawPayload).digest('hex');
+        assert.equal(verifyResponse(each.headers, eachDigest, publicKey), true);
+      }
+      const log = await accessLog(`grantId=${grant.id}&status=allowed&limit=50`);
       const entry = log.items.find((item) => item.requestId === body.provenance.requestId);
       assert.ok(entry, 'the call is in the access log');
       assert.equal(entry.operation, 'lookup');

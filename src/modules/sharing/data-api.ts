@@ -51,8 +51,11 @@ const CallInputs = {
   ),
 };
 const SIGNATURE_HEADERS = {
-  'x-govdx-signature': `base64 Ed25519 signature over "${SIGNATURE_CONTEXT}:<x-govdx-content-sha256>"`,
   'x-govdx-content-sha256': 'hex SHA-256 of the exact response body',
+  'x-govdx-merkle-root': 'hex root of the Merkle tree of the responses signed together',
+  'x-govdx-merkle-proof':
+    'audit path from this response to the root: comma-separated L:<hex> / R:<hex>, leaf level first (empty for a batch of one)',
+  'x-govdx-signature': `base64 Ed25519 signature over "${SIGNATURE_CONTEXT}:<x-govdx-merkle-root>"`,
   'x-govdx-key-id': 'which platform key signed (GET /api/v1/share/signing-keys)',
 };
 const ResourceCodeParam = Type.String({ pattern: '^[A-Z0-9-]{2,40}$' });
@@ -112,18 +115,24 @@ function provenance(ctx: ActionContext, grant: GateGrant): Static<typeof Provena
   };
 }
 
-function signedJson(ctx: ActionContext, call: CallRecord, payload: object): RawResult {
+async function signedJson(
+  ctx: ActionContext,
+  call: CallRecord,
+  payload: object,
+): Promise<RawResult> {
   const body = JSON.stringify(payload);
   const signer = ctx.services.sharing.signer;
-  const { digest, signature } = signer.signBody(body);
-  call.digest = digest;
+  const signed = await signer.signBody(body);
+  call.digest = signed.digest;
   return {
     raw: {
       contentType: 'application/json; charset=utf-8',
       body,
       headers: {
-        'x-govdx-signature': signature,
-        'x-govdx-content-sha256': digest,
+        'x-govdx-content-sha256': signed.digest,
+        'x-govdx-merkle-root': signed.root,
+        'x-govdx-merkle-proof': signed.proof.join(','),
+        'x-govdx-signature': signed.signature,
         'x-govdx-key-id': signer.keyId,
         'cache-control': 'no-store',
       },
@@ -150,7 +159,7 @@ async function serve(
     const grant = await gate(ctx, call, input.grantId, operation, input.code ?? null);
     call.grant = grant;
     const payload = await work(grant, call);
-    const result = signedJson(ctx, call, { ...payload, provenance: provenance(ctx, grant) });
+    const result = await signedJson(ctx, call, { ...payload, provenance: provenance(ctx, grant) });
     recordCall(ctx, call);
     return result;
   } catch (error) {
@@ -897,7 +906,7 @@ const holdings = defineAction({
       }
       call.rowCount = out.reduce((sum, holding) => sum + holding.count, 0);
       const masked = kind === 'id_card' ? `${value.slice(0, 6)}********${value.slice(-4)}` : value;
-      const result = signedJson(ctx, call, {
+      const result = await signedJson(ctx, call, {
         subject: { kind, value: masked },
         holdings: out,
         servedAt: iso,

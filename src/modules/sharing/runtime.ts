@@ -11,12 +11,43 @@ import type { ShareAccessLogTable } from '../../db/schema.ts';
 /** The prefix of every signed message, so that a govdx signature cannot be replayed as another kind. */
 export const SIGNATURE_CONTEXT = 'govdx-share-v1';
 
+/** What a response carries to prove its origin (headers of the data API, docs/API-sharing.md). */
+export interface BatchSignature {
+  /** Hex SHA-256 of the body. */
+  digest: string;
+  /** Hex Merkle root of the batch the digest was signed in. */
+  root: string;
+  /** Audit path from the digest's leaf to the root: `L:<hex>` or `R:<hex>` per level, leaf first. */
+  proof: string[];
+  /** Base64 Ed25519 signature over `govdx-share-v1:<root>`. */
+  signature: string;
+}
+
+const leafHash = (digest: string) =>
+  createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(Buffer.from(digest, 'hex'))
+    .digest();
+const nodeHash = (left: Buffer, right: Buffer) =>
+  createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(left)
+    .update(right)
+    .digest();
+
 /**
- * Signs data API responses with the platform's Ed25519 key: the signature covers
- * `govdx-share-v1:<hex SHA-256 of the exact body bytes>`; the body itself carries the provenance
- * (grant, resource version, batch, as-of time, request id). docs/API-sharing.md shows how to verify.
+ * Signs data API responses with the platform's Ed25519 key. One signature per response would cost
+ * more than the lookup it signs, so responses produced in the same turn of the event loop are signed
+ * together: their body digests are the leaves of a Merkle tree (RFC 6962 hashing: leaves prefixed
+ * 0x00, nodes 0x01), the root is signed once, and each response carries its audit path. Nothing is
+ * delayed on purpose: the batch closes at the next `setImmediate`, so a lone request is a batch of
+ * one (root = its leaf, empty path). The body itself carries the provenance (grant, resource
+ * version, batch, as-of time, request id). docs/API-sharing.md shows how to verify.
  */
 export class ResponseSigner {
+  private pending: { digest: string; resolve: (signature: BatchSignature) => void }[] = [];
+  private scheduled = false;
+
   private readonly privateKey: KeyObject;
   readonly publicKeyPem: string;
   readonly publicKeyRaw: Buffer;
@@ -34,12 +65,49 @@ export class ResponseSigner {
     this.keyId = createHash('sha256').update(this.publicKeyRaw).digest('hex').slice(0, 16);
   }
 
-  /** The hex digest of a body and the base64 signature over it. */
-  signBody(body: string | Buffer): { digest: string; signature: string } {
+  /** Signs a body in the current batch. */
+  signBody(body: string | Buffer): Promise<BatchSignature> {
     const digest = createHash('sha256').update(body).digest('hex');
-    return { digest, signature: this.signDigest(digest) };
+    return new Promise((resolve) => {
+      this.pending.push({ digest, resolve });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
   }
 
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    // Levels of the tree, leaves first; an odd node is promoted unchanged (RFC 6962 style).
+    const levels: Buffer[][] = [batch.map((entry) => leafHash(entry.digest))];
+    while ((levels[levels.length - 1] as Buffer[]).length > 1) {
+      const below = levels[levels.length - 1] as Buffer[];
+      const level: Buffer[] = [];
+      for (let i = 0; i < below.length; i += 2) {
+        const right = below[i + 1];
+        level.push(right ? nodeHash(below[i] as Buffer, right) : (below[i] as Buffer));
+      }
+      levels.push(level);
+    }
+    const root = ((levels[levels.length - 1] as Buffer[])[0] as Buffer).toString('hex');
+    const signature = this.signDigest(root);
+    batch.forEach((entry, leaf) => {
+      const proof: string[] = [];
+      let index = leaf;
+      for (let depth = 0; depth < levels.length - 1; depth++) {
+        const level = levels[depth] as Buffer[];
+        const sibling = index % 2 === 0 ? level[index + 1] : level[index - 1];
+        if (sibling) proof.push(`${index % 2 === 0 ? 'R' : 'L'}:${sibling.toString('hex')}`);
+        index = Math.floor(index / 2);
+      }
+      entry.resolve({ digest: entry.digest, root, proof, signature });
+    });
+  }
+
+  /** A signature over one hex digest (a whole export, or a batch root). */
   signDigest(digest: string): string {
     return sign(null, Buffer.from(`${SIGNATURE_CONTEXT}:${digest}`), this.privateKey).toString(
       'base64',
@@ -60,8 +128,32 @@ const FLUSH_BATCH = 500;
  * A crash loses at most the last 200 ms of records, which the ledger issue will close by appending
  * the same records to the tamper-evident log.
  */
+const ACCESS_COLUMNS: (keyof AccessRecord)[] = [
+  'occurred_at',
+  'request_id',
+  'token_id',
+  'system_name',
+  'consumer_org_id',
+  'grant_id',
+  'provider_org_id',
+  'resource_code',
+  'operation',
+  'purpose',
+  'end_user',
+  'case_ref',
+  'emergency_id',
+  'status',
+  'error_code',
+  'row_count',
+  'fields',
+  'response_digest',
+  'duration_ms',
+  'client_ip',
+];
+
 export class AccessLog {
   private pending: AccessRecord[] = [];
+  private insert: { run(values: unknown[]): unknown } | undefined;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -87,6 +179,24 @@ export class AccessLog {
     this.flushing = this.flushing.then(async () => {
       if (batch.length === 0) return;
       try {
+        if (this.db.raw.engine === 'sqlite') {
+          // One prepared statement in one transaction: building a Kysely insert of hundreds of
+          // rows costs more than the lookups it records.
+          const sqlite = this.db.raw.sqlite;
+          this.insert ??= sqlite.prepare(
+            `insert into share_access_log (${ACCESS_COLUMNS.join(', ')}) values (${ACCESS_COLUMNS.map(() => '?').join(', ')})`,
+          );
+          const insert = this.insert;
+          // Holding Kysely's connection keeps the write out of any transaction in progress.
+          await this.db.kysely.connection().execute(() => {
+            sqlite.transaction(() => {
+              for (const record of batch)
+                insert.run(ACCESS_COLUMNS.map((column) => record[column]));
+            })();
+            return Promise.resolve();
+          });
+          return;
+        }
         for (let start = 0; start < batch.length; start += 100) {
           await this.db.kysely
             .insertInto('share_access_log')

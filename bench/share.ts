@@ -1,0 +1,145 @@
+/**
+ * Issue 5 benchmark: gated key lookups of the sharing data API (token check, grant check, masking,
+ * signature, access log) over HTTP against a bare Fastify route doing the same indexed lookup on the
+ * same SQLite table without governance, in the same run, 32 concurrent connections, random keys of
+ * the 200,000-person demo population. Targets: throughput ratio >= 0.7, p99 <= 25 ms. Also a
+ * 1,000-record verification batch: p95 <= 100 ms.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { demoCitizenId } from '../src/demo/demo-data.ts';
+
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const PERSONS = 200_000;
+const VERIFY_BATCHES = Number(process.env.BENCH_VERIFY_BATCHES ?? 60);
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+interface Info {
+  url: string;
+  token?: string;
+  grant?: string;
+  code: string;
+  table: string;
+  sqlite: string;
+}
+
+async function start(args: string[]): Promise<{ child: ChildProcess; info: Info }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(here, 'share-server.ts'), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) {
+    lines.close();
+    return { child, info: JSON.parse(line) as Info };
+  }
+  throw new Error('server exited before listening');
+}
+
+const keys = Array.from({ length: PERSONS }, (_, i) => demoCitizenId(i).id);
+const randomKey = () => keys[Math.floor(Math.random() * keys.length)] as string;
+
+async function lookups(base: string, code: string, headers: Record<string, string>) {
+  const options = {
+    url: base,
+    headers,
+    connections: CONNECTIONS,
+    requests: [
+      {
+        method: 'GET' as const,
+        setupRequest: (request: { path?: string }) => ({
+          ...request,
+          path: `/api/v1/share/${code}/records/${randomKey()}`,
+        }),
+      },
+    ],
+  };
+  await autocannon({ ...options, duration: 3 });
+  const result = await autocannon({ ...options, duration: DURATION_S });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${base}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
+  }
+  return { rps: Math.round(result.requests.average), p99: result.latency.p99 };
+}
+
+async function verifyBatches(base: string, code: string, headers: Record<string, string>) {
+  const times: number[] = [];
+  for (let batch = 0; batch < VERIFY_BATCHES; batch++) {
+    const records = Array.from({ length: 1000 }, () => ({ id_card_no: randomKey(), gender: '男' }));
+    const started = performance.now();
+    const response = await fetch(`${base}/api/v1/share/${code}/verify`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ records }),
+    });
+    await response.text();
+    if (response.status !== 200) throw new Error(`verify answered ${response.status}`);
+    if (batch >= 5) times.push(performance.now() - started); // the first few warm up
+  }
+  times.sort((a, b) => a - b);
+  return Math.round((times[Math.floor(times.length * 0.95)] ?? 0) * 10) / 10;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+const govdx = await start(['govdx']);
+const bare = await start(['bare', JSON.stringify(govdx.info)]);
+try {
+  const headers = {
+    authorization: `Bearer ${govdx.info.token}`,
+    'x-govdx-grant': govdx.info.grant ?? '',
+  };
+  const probe = await fetch(
+    `${govdx.info.url}/api/v1/share/${govdx.info.code}/records/${keys[0]}`,
+    { headers },
+  );
+  if (probe.status !== 200)
+    throw new Error(`govdx lookup answered ${probe.status}: ${await probe.text()}`);
+  const baseline = await lookups(bare.info.url, govdx.info.code, {});
+  const ours = await lookups(govdx.info.url, govdx.info.code, headers);
+  const verifyBaseline = await verifyBatches(bare.info.url, govdx.info.code, {});
+  const verifyP95 = await verifyBatches(govdx.info.url, govdx.info.code, headers);
+  const ratio = round(ours.rps / baseline.rps);
+  console.log(
+    `bare Fastify lookup: ${baseline.rps} req/s (p99 ${baseline.p99} ms); govdx gated lookup: ${ours.rps} req/s (p99 ${ours.p99} ms); ratio ${ratio}`,
+  );
+  console.log(
+    `1,000-record verification: p95 ${verifyP95} ms (bare IN query: ${verifyBaseline} ms)`,
+  );
+  const lines = [
+    {
+      metric: 'lookup_rps',
+      value: ours.rps,
+      baseline: baseline.rps,
+      ratio,
+      target: 0.7,
+      pass: ratio >= 0.7,
+    },
+    {
+      metric: 'lookup_p99_ms',
+      value: ours.p99,
+      baseline: baseline.p99,
+      ratio: round(ours.p99 / Math.max(baseline.p99, 1)),
+      target: 25,
+      pass: ours.p99 <= 25,
+    },
+    {
+      metric: 'verify_1000_p95_ms',
+      value: verifyP95,
+      baseline: verifyBaseline,
+      ratio: round(verifyP95 / Math.max(verifyBaseline, 0.1)),
+      target: 100,
+      pass: verifyP95 <= 100,
+    },
+  ];
+  for (const line of lines) console.log(JSON.stringify({ bench: 'share', ...line }));
+} finally {
+  govdx.child.kill();
+  bare.child.kill();
+}
