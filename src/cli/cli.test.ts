@@ -65,6 +65,8 @@ for (const engine of ENGINES) {
         'org',
         'config',
         'calendar',
+        'grant',
+        'share',
       ]) {
         assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
       }
@@ -85,6 +87,82 @@ for (const engine of ENGINES) {
       const orgs = JSON.parse(list.stdout) as { code: string; kind: string }[];
       assert.ok(orgs.filter((org) => org.kind === 'department').length >= 12);
       assert.ok(orgs.some((org) => org.code === 'DSJ' && org.kind === 'authority'));
+    });
+
+    it('migrates a paper sharing agreement into a grant, lists and revokes it (issue 5)', () => {
+      const list = govdx('catalog', 'list', '--json', '--status', 'published', '--org', 'GAJ');
+      const entries = JSON.parse(list.stdout) as { code: string; name: string }[];
+      const vehicles = entries.find((entry) => entry.name === '机动车登记信息')?.code ?? '';
+      assert.ok(vehicles);
+      const created = govdx(
+        'grant',
+        'create',
+        '--consumer',
+        'JTJ',
+        '--resource',
+        vehicles,
+        '--items',
+        'plate_no,plate_type,owner_name,owner_id_no',
+        '--purpose',
+        '道路运输经营许可核查',
+        '--mask',
+        'owner_id_no=id_number',
+        '--mask',
+        'owner_name=name',
+        '--ops',
+        'lookup,verify',
+        '--until',
+        '2099-12-31',
+      );
+      assert.equal(created.status, 0, created.stderr);
+      const id = created.stdout.trim();
+      assert.match(id, /^[0-9a-f-]{36}$/);
+      const grants = JSON.parse(govdx('grant', 'list', '--json').stdout) as {
+        id: string;
+        status: string;
+        consumerOrgCode: string;
+        origin: string;
+        operations: string[];
+        validTo: string;
+        items: { column: string; masking: string }[];
+      }[];
+      const grant = grants.find((g) => g.id === id);
+      assert.equal(grant?.status, 'active');
+      assert.equal(grant?.consumerOrgCode, 'JTJ');
+      assert.equal(grant?.origin, 'authority');
+      assert.deepEqual(grant?.operations, ['lookup', 'verify']);
+      assert.equal(grant?.validTo, '2099-12-31T15:59:59.999Z');
+      assert.deepEqual(
+        grant?.items.map((item) => `${item.column}=${item.masking}`),
+        ['plate_no=none', 'plate_type=none', 'owner_name=name', 'owner_id_no=id_number'],
+      );
+      const table = govdx('grant', 'list');
+      assert.match(table.stdout, new RegExp(`${id}\\s+active\\s+JTJ`));
+      const badMask = govdx(
+        'grant',
+        'create',
+        '--consumer',
+        'JTJ',
+        '--resource',
+        vehicles,
+        '--items',
+        'plate_no',
+        '--purpose',
+        '测试用途',
+        '--mask',
+        'plate_no=blur',
+      );
+      assert.equal(badMask.status, 1);
+      assert.match(badMask.stderr, /--mask/);
+      const revoked = govdx('grant', 'revoke', id, '--reason', '协议到期终止');
+      assert.equal(revoked.status, 0, revoked.stderr);
+      const after = JSON.parse(govdx('grant', 'list', '--json', '--status', 'revoked').stdout) as {
+        id: string;
+      }[];
+      assert.ok(after.some((g) => g.id === id));
+      const requests = govdx('share', 'requests', '--json', '--overdue');
+      assert.equal(requests.status, 0, requests.stderr);
+      assert.ok(Array.isArray(JSON.parse(requests.stdout)));
     });
 
     it('lists, exports and imports catalog entries', async () => {
