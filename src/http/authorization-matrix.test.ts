@@ -22,6 +22,8 @@ const PUBLIC_ACTIONS = new Set([
   'catalog.themes.list',
   'share.signingKeys',
 ]);
+// Mutating only the caller's own bookkeeping (marking its notifications read), so auditors may.
+const OWN_BOOKKEEPING = new Set(['notification.read', 'notification.readAll']);
 // Logging out ends the session the matrix is using; it is covered by the auth tests.
 const SKIPPED = new Set(['auth.logout', 'auth.login']);
 const USERS = [
@@ -88,7 +90,12 @@ for (const engine of ENGINES) {
           if (role === 'anonymous' && status < 300) anonymousSuccesses.push(action.name);
           if (role === 'anonymous' && status >= 300 && ![400, 401, 403, 404, 415].includes(status))
             problems.push(`${action.name} as anonymous: ${status}`);
-          if (role === 'auditor' && action.mutating && status < 300)
+          if (
+            role === 'auditor' &&
+            action.mutating &&
+            status < 300 &&
+            !OWN_BOOKKEEPING.has(action.name)
+          )
             problems.push(`${action.name} as auditor succeeded (${status})`);
         }
       }
