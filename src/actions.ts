@@ -11,7 +11,11 @@ import { orgActions } from './modules/orgs/actions.ts';
 import { problemActions } from './modules/problems/actions.ts';
 import { regionActions } from './modules/regions/actions.ts';
 import { dataApiActions } from './modules/sharing/data-api.ts';
+import { disputeActions } from './modules/sharing/disputes.ts';
+import { emergencyActions } from './modules/sharing/emergencies.ts';
 import { grantActions } from './modules/sharing/grants.ts';
+import { requestActions } from './modules/sharing/requests.ts';
+import { scenarioActions } from './modules/sharing/scenarios.ts';
 import { usageActions } from './modules/sharing/usage.ts';
 import { tokenActions } from './modules/tokens/actions.ts';
 import { userActions } from './modules/users/actions.ts';
@@ -33,6 +37,10 @@ export const ACTIONS: readonly AnyAction[] = [
   ...problemActions,
   ...grantActions,
   ...dataApiActions,
+  ...requestActions,
+  ...disputeActions,
+  ...scenarioActions,
+  ...emergencyActions,
   ...usageActions,
 ];
 

@@ -17,12 +17,14 @@ import { ROLES } from '../core/policy.ts';
 import { VALIDATOR_KINDS } from '../core/validators/index.ts';
 import { parseImportErrorField, type ImportResultDto } from '../modules/catalog/exchange.ts';
 import { IMPORT_LIMITS } from '../modules/catalog/xlsx.ts';
+import { registerSharingCommands } from './sharing.ts';
 
 /**
  * The govdx CLI. Every command that changes data runs an action as the `system` actor (whoever holds
  * a shell on the server is its operator), so it is validated, authorized and audited like HTTP calls.
  */
 const CLI_ACTOR: Actor = { type: 'system', name: `cli:${process.env.USER ?? 'operator'}` };
+const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 function config(): Config {
   return loadConfig();
@@ -76,6 +78,19 @@ program
       );
     }
     const app = await buildServer(services);
+    // R4.4 deadlines: remind providers and escalate overdue share requests, at start and every
+    // 10 minutes (here, not in buildServer, so that tests control time themselves).
+    const sweepActor: Actor = { type: 'system', name: 'govdx scheduler' };
+    const sweep = () =>
+      runAction(services, getAction('share.request.sweep'), {}, { actor: sweepActor }).catch(
+        (error: unknown) => services.logger.error({ err: error }, 'share request sweep failed'),
+      );
+    const sweepTimer = setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
+    sweepTimer.unref();
+    app.addHook('onClose', (_instance, done) => {
+      clearInterval(sweepTimer);
+      done();
+    });
     const shutdown = async (signal: string) => {
       services.logger.info({ signal }, 'shutting down');
       await app.close(); // stops accepting, lets in-flight requests finish
@@ -85,6 +100,7 @@ program
     process.once('SIGINT', (signal) => void shutdown(signal));
     process.once('SIGTERM', (signal) => void shutdown(signal));
     const address = await app.listen({ port: cfg.port, host: cfg.host });
+    void sweep();
     process.stdout.write(
       `govdx listening on ${address}\n  console:  ${address}/console/\n  API docs: ${address}/api/docs\n  database: ${services.db.describe}\n`,
     );
@@ -616,6 +632,8 @@ calendar
       process.stdout.write(`${result.date}\n`);
     }),
   );
+
+registerSharingCommands(program, { withPlatform, run, printJson });
 
 program
   .command('action')

@@ -20,7 +20,7 @@ import type { GrantDto } from './grants.ts';
  * path to the root, check the Ed25519 signature over the root.
  */
 export function verifyResponse(
-  headers: Record<string, unknown>,
+  headers: Record<string, string | string[] | number | undefined>,
   digest: string,
   publicKey: ReturnType<typeof createPublicKey>,
 ): boolean {
@@ -30,19 +30,23 @@ export function verifyResponse(
     return hash.digest();
   };
   let node = sha(Buffer.from([0]), Buffer.from(digest, 'hex'));
-  const proof = String(headers['x-govdx-merkle-proof'] ?? '');
+  const header = (name: string) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value.join(',') : String(value ?? '');
+  };
+  const proof = header('x-govdx-merkle-proof');
   for (const step of proof ? proof.split(',') : []) {
     const [side, hex] = step.split(':');
     const sibling = Buffer.from(hex ?? '', 'hex');
     node =
       side === 'L' ? sha(Buffer.from([1]), sibling, node) : sha(Buffer.from([1]), node, sibling);
   }
-  if (node.toString('hex') !== headers['x-govdx-merkle-root']) return false;
+  if (node.toString('hex') !== header('x-govdx-merkle-root')) return false;
   return verifySignature(
     null,
     Buffer.from(`govdx-share-v1:${node.toString('hex')}`),
     publicKey,
-    Buffer.from(String(headers['x-govdx-signature']), 'base64'),
+    Buffer.from(header('x-govdx-signature'), 'base64'),
   );
 }
 
