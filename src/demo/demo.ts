@@ -1,5 +1,6 @@
 import { loadDemoData, loadFixedProblemReport, type DemoDataScale } from './demo-data.ts';
 import { loadDemoProblemReports } from '../modules/problems/demo.ts';
+import { loadDemoSharing } from '../modules/sharing/demo.ts';
 import type { Actor } from '../core/actor.ts';
 import { runAction } from '../core/run-action.ts';
 import type { Services } from '../core/services.ts';
@@ -225,6 +226,8 @@ export async function loadDemo(
     await loadDemoProblemReports(services);
     const household = loaded.find((entry) => entry.name === '户籍人口信息');
     if (household) await loadFixedProblemReport(services, household.resource);
+    // Sharing (issue 5): grants, requests in each state, a dispute, a scenario, and real API calls.
+    await loadDemoSharing(services);
   }
   return { users: DEMO_USERS };
 }
