@@ -1,4 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  hash,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
 import type { ShareAccessLogTable } from '../../db/schema.ts';
@@ -23,17 +30,13 @@ export interface BatchSignature {
   signature: string;
 }
 
+// One-shot `hash` costs less than half of `createHash` on inputs this small.
+const LEAF = Buffer.from([0]);
+const NODE = Buffer.from([1]);
 const leafHash = (digest: string) =>
-  createHash('sha256')
-    .update(Buffer.from([0]))
-    .update(Buffer.from(digest, 'hex'))
-    .digest();
+  hash('sha256', Buffer.concat([LEAF, Buffer.from(digest, 'hex')]), 'buffer');
 const nodeHash = (left: Buffer, right: Buffer) =>
-  createHash('sha256')
-    .update(Buffer.from([1]))
-    .update(left)
-    .update(right)
-    .digest();
+  hash('sha256', Buffer.concat([NODE, left, right]), 'buffer');
 
 /**
  * Signs data API responses with the platform's Ed25519 key. One signature per response would cost
@@ -67,7 +70,7 @@ export class ResponseSigner {
 
   /** Signs a body in the current batch. */
   signBody(body: string | Buffer): Promise<BatchSignature> {
-    const digest = createHash('sha256').update(body).digest('hex');
+    const digest = hash('sha256', body, 'hex');
     return new Promise((resolve) => {
       this.pending.push({ digest, resolve });
       if (!this.scheduled) {
