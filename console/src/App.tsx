@@ -72,6 +72,28 @@ const ProblemsPage = lazy(() =>
   import('./pages/aggregation/ProblemsPage').then((m) => ({ default: m.ProblemsPage })),
 );
 
+const SharingCatalogPage = lazy(() =>
+  import('./pages/sharing/SharingCatalogPage').then((m) => ({ default: m.SharingCatalogPage })),
+);
+const RequestsPage = lazy(() =>
+  import('./pages/sharing/RequestsPage').then((m) => ({ default: m.RequestsPage })),
+);
+const GrantsPage = lazy(() =>
+  import('./pages/sharing/GrantsPage').then((m) => ({ default: m.GrantsPage })),
+);
+const DisputesPage = lazy(() =>
+  import('./pages/sharing/DisputesPage').then((m) => ({ default: m.DisputesPage })),
+);
+const ScenariosPage = lazy(() =>
+  import('./pages/sharing/ScenariosPage').then((m) => ({ default: m.ScenariosPage })),
+);
+const EmergenciesPage = lazy(() =>
+  import('./pages/sharing/EmergenciesPage').then((m) => ({ default: m.EmergenciesPage })),
+);
+const SupervisionPage = lazy(() =>
+  import('./pages/sharing/SupervisionPage').then((m) => ({ default: m.SupervisionPage })),
+);
+
 const theme: ThemeConfig = {
   token: {
     colorPrimary: '#1f5fbf',
@@ -193,6 +215,14 @@ const router = createBrowserRouter(
         { path: 'aggregation/quality', element: <QualityPage /> },
         { path: 'aggregation/overdue', element: <OverduePage /> },
         { path: 'aggregation/problems', element: <ProblemsPage /> },
+        { path: 'sharing', element: <Navigate to="/sharing/catalog" replace /> },
+        { path: 'sharing/catalog', element: <SharingCatalogPage /> },
+        { path: 'sharing/requests', element: <RequestsPage /> },
+        { path: 'sharing/grants', element: <GrantsPage /> },
+        { path: 'sharing/disputes', element: <DisputesPage /> },
+        { path: 'sharing/scenarios', element: <ScenariosPage /> },
+        { path: 'sharing/emergencies', element: <EmergenciesPage /> },
+        { path: 'sharing/supervision', element: <SupervisionPage /> },
         { path: '*', element: <NotFoundResult /> },
       ],
     },

@@ -34,6 +34,12 @@ export function applyFieldErrors(form: FormInstance, error: unknown): boolean {
       .filter((name) => name !== ''),
   );
   const matched = entries.filter(([name]) => known.has(name));
-  form.setFields(matched.map(([name, message]) => ({ name: name.split('.'), errors: [message] })));
+  // The server names list fields `resources.0.items`; antd keeps list indexes as numbers.
+  form.setFields(
+    matched.map(([name, message]) => ({
+      name: name.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)),
+      errors: [message],
+    })),
+  );
   return matched.length > 0;
 }

@@ -1,4 +1,12 @@
 import {
+  AppstoreOutlined,
+  ClusterOutlined,
+  CommentOutlined,
+  InboxOutlined,
+  LineChartOutlined,
+  SafetyOutlined,
+  ShareAltOutlined,
+  ThunderboltOutlined,
   ApartmentOutlined,
   AlertOutlined,
   AuditOutlined,
@@ -57,7 +65,14 @@ type MenuLabel =
   | 'aggregationPrecheck'
   | 'aggregationQuality'
   | 'aggregationOverdue'
-  | 'aggregationProblems';
+  | 'aggregationProblems'
+  | 'sharingCatalog'
+  | 'sharingRequests'
+  | 'sharingGrants'
+  | 'sharingDisputes'
+  | 'sharingScenarios'
+  | 'sharingEmergencies'
+  | 'sharingSupervision';
 
 interface NavItem {
   key: string;
@@ -72,13 +87,18 @@ interface NavItem {
   group?: MenuGroup;
 }
 
-type MenuGroup = 'catalog' | 'aggregation';
+type MenuGroup = 'catalog' | 'aggregation' | 'sharing';
 
 /** The submenus, in menu order after 首页. */
 const GROUPS: { key: MenuGroup; icon: ReactNode }[] = [
   { key: 'catalog', icon: <DatabaseOutlined /> },
   { key: 'aggregation', icon: <CloudUploadOutlined /> },
+  { key: 'sharing', icon: <ShareAltOutlined /> },
 ];
+
+const hasMembership = (me: Me) => me.memberships.length > 0;
+const isAuthorityStaff = (me: Me) =>
+  me.memberships.some((m) => m.orgKind === 'authority' || m.role === 'auditor');
 
 const NAV: NavItem[] = [
   { key: 'overview', path: '/', icon: <DashboardOutlined />, label: 'overview' },
@@ -175,6 +195,62 @@ const NAV: NavItem[] = [
     label: 'aggregationProblems',
     group: 'aggregation',
     visible: (me) => me.memberships.length > 0,
+  },
+  {
+    key: 'sharing-catalog',
+    path: '/sharing/catalog',
+    icon: <AppstoreOutlined />,
+    label: 'sharingCatalog',
+    group: 'sharing',
+    visible: hasMembership,
+  },
+  {
+    key: 'sharing-requests',
+    path: '/sharing/requests',
+    icon: <InboxOutlined />,
+    label: 'sharingRequests',
+    group: 'sharing',
+    visible: hasMembership,
+  },
+  {
+    key: 'sharing-grants',
+    path: '/sharing/grants',
+    icon: <SafetyOutlined />,
+    label: 'sharingGrants',
+    group: 'sharing',
+    visible: hasMembership,
+  },
+  {
+    key: 'sharing-disputes',
+    path: '/sharing/disputes',
+    icon: <CommentOutlined />,
+    label: 'sharingDisputes',
+    group: 'sharing',
+    visible: hasMembership,
+  },
+  {
+    key: 'sharing-scenarios',
+    path: '/sharing/scenarios',
+    icon: <ClusterOutlined />,
+    label: 'sharingScenarios',
+    group: 'sharing',
+    visible: hasMembership,
+  },
+  {
+    key: 'sharing-emergencies',
+    path: '/sharing/emergencies',
+    icon: <ThunderboltOutlined />,
+    label: 'sharingEmergencies',
+    group: 'sharing',
+    visible: hasMembership,
+  },
+  {
+    key: 'sharing-supervision',
+    path: '/sharing/supervision',
+    icon: <LineChartOutlined />,
+    label: 'sharingSupervision',
+    group: 'sharing',
+    visible: isAuthorityStaff,
   },
   {
     key: 'regions',

@@ -1,6 +1,11 @@
 import type { Resources } from './zh-CN';
 
+import share from './share-en';
+import shareAdmin from './share-admin-en';
+
 const en: Resources = {
+  share,
+  shareAdmin,
   app: {
     name: 'govdx',
     title: 'Government Data Sharing Platform',
@@ -111,6 +116,14 @@ const en: Resources = {
     aggregationQuality: 'Data quality',
     aggregationOverdue: 'Overdue data',
     aggregationProblems: 'Problem data',
+    sharing: 'Sharing',
+    sharingCatalog: 'Sharing catalog',
+    sharingRequests: 'Share requests',
+    sharingGrants: 'Grants',
+    sharingDisputes: 'Disputes',
+    sharingScenarios: 'Scenarios',
+    sharingEmergencies: 'Emergencies',
+    sharingSupervision: 'Supervision',
   },
   header: {
     org: 'Organisation',

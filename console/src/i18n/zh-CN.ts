@@ -1,4 +1,9 @@
+import share from './share-zh';
+import shareAdmin from './share-admin-zh';
+
 const zhCN = {
+  share,
+  shareAdmin,
   app: {
     name: 'govdx',
     title: '政务数据共享平台',
@@ -109,6 +114,14 @@ const zhCN = {
     aggregationQuality: '数据质量',
     aggregationOverdue: '逾期未归集',
     aggregationProblems: '问题数据',
+    sharing: '数据共享',
+    sharingCatalog: '共享目录',
+    sharingRequests: '共享申请',
+    sharingGrants: '共享授权',
+    sharingDisputes: '争议协调',
+    sharingScenarios: '场景授权',
+    sharingEmergencies: '应急共享',
+    sharingSupervision: '共享监管',
   },
   header: {
     org: '所属机构',
