@@ -625,6 +625,13 @@ for (const engine of ENGINES) {
         ['changes', 'GET', `/api/v1/share/${population}/changes`],
         ['export', 'GET', `/api/v1/share/${population}/export`],
       ];
+      const expiredToken = await createToken(scjgj, 'SCJGJ', '已过期系统');
+      // Expired before its first use, so that no credential cache holds it.
+      await t.platform.services.db.kysely
+        .updateTable('api_tokens')
+        .set({ expires_at: new Date(Date.now() - 60_000).toISOString() })
+        .where('id', '=', expiredToken.token.id)
+        .execute();
       const revokedToken = await createToken(scjgj, 'SCJGJ', '已吊销系统');
       ok(
         await scjgj.request('POST', `/api/v1/tokens/${revokedToken.token.id}/revoke`, {
@@ -684,6 +691,12 @@ for (const engine of ENGINES) {
           ...p,
         });
         assert.equal(revoked.statusCode, 401, `${name} with a revoked token`);
+        const expired = await call(method, url, {
+          token: expiredToken.secret,
+          grant: grant.id,
+          ...p,
+        });
+        assert.equal(expired.statusCode, 401, `${name} with an expired token`);
         refused(await call(method, url, { ...p }), 400, 'SHARE_GRANT_MISSING');
         refused(
           await call(method, url, { grant: '00000000-0000-0000-0000-000000000000', ...p }),
