@@ -300,7 +300,8 @@ for (const engine of ENGINES) {
         '11010519491231002X',
         '110105194912310021',
       );
-      assert.equal(bad.status, 1);
+      assert.equal(bad.status, 1, bad.stderr);
+      assert.notEqual(bad.stdout, '', bad.stderr);
       const report = JSON.parse(bad.stdout) as { validCount: number; invalidCount: number };
       assert.deepEqual([report.validCount, report.invalidCount], [1, 1]);
     });

@@ -1,7 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
@@ -14,6 +13,7 @@ import { ANONYMOUS, type Actor } from '../core/actor.ts';
 import { AppError } from '../core/errors.ts';
 import type { Services } from '../core/services.ts';
 import { pendingMigrations } from '../db/migrate.ts';
+import { REPO_ROOT } from '../paths.ts';
 import { TOKEN_PREFIX } from '../modules/tokens/actions.ts';
 import { registerActionRoutes } from './action-routes.ts';
 import { errorBody, handleError } from './errors.ts';
@@ -28,7 +28,6 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'govdx_session';
 export const API_PREFIX = '/api/v1';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CONSOLE_DIR = path.join(REPO_ROOT, 'dist/console');
 
 export interface ServerOptions {

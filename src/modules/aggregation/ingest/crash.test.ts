@@ -75,7 +75,9 @@ for (const engine of ENGINES) {
             return Promise.resolve();
           };
         }
-        const list = JSON.parse(govdx('catalog', 'list', '--json', '--org', 'GAJ').stdout) as {
+        const listed = govdx('catalog', 'list', '--json', '--org', 'GAJ');
+        assert.equal(listed.status, 0, listed.stderr);
+        const list = JSON.parse(listed.stdout) as {
           code: string;
           name: string;
         }[];

@@ -1,11 +1,11 @@
 import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../../core/errors.ts';
 import { ingestError, INGEST_REASONS, type IngestReason } from './errors.ts';
+import { CACHE_DIR, REPO_ROOT } from '../../../paths.ts';
 import type { MainMessage, ParseJob, WorkerMessage } from './worker.ts';
 
 type Delivered = Exclude<WorkerMessage, { type: 'pull' }>;
@@ -20,12 +20,11 @@ let bundled: string | undefined;
  */
 function workerScript(): string {
   if (bundled) return bundled;
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const outfile = path.resolve(here, '../../../../node_modules/.cache/govdx/ingest-worker.mjs');
+  const outfile = path.join(CACHE_DIR, 'ingest-worker.mjs');
   mkdirSync(path.dirname(outfile), { recursive: true });
   const temporary = `${outfile}.${process.pid}.tmp`;
   buildSync({
-    entryPoints: [path.join(here, 'worker.ts')],
+    entryPoints: [path.join(REPO_ROOT, 'src/modules/aggregation/ingest/worker.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',
