@@ -165,7 +165,7 @@ export async function workingDaysBetween(
   from: string,
   to: string,
   regionPath: string,
-  executor: Kysely<Database>,
+  executor?: Kysely<Database>,
 ): Promise<number | null> {
   try {
     const [start, end, sign] = from <= to ? [from, to, 1] : [to, from, -1];
@@ -179,4 +179,25 @@ export async function workingDaysBetween(
   } catch {
     return null;
   }
+}
+
+/**
+ * Working days left from `today` until each due date (negative when past), memoized per (due date,
+ * region) so that a list of deadlines costs one walk of the calendar per distinct date.
+ */
+export function workingDayCountdown(
+  calendar: WorkingDayCalendar,
+  today: string,
+  executor: Kysely<Database>,
+): (dueDate: string, regionPath: string) => Promise<number | null> {
+  const memo = new Map<string, Promise<number | null>>();
+  return (dueDate, regionPath) => {
+    const key = `${dueDate}|${regionPath}`;
+    let countdown = memo.get(key);
+    if (!countdown) {
+      countdown = workingDaysBetween(calendar, today, dueDate, regionPath, executor);
+      memo.set(key, countdown);
+    }
+    return countdown;
+  };
 }

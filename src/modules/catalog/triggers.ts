@@ -4,7 +4,7 @@ import { actorName } from '../../core/actor.ts';
 import { conflict, invalidFields, notFound, text } from '../../core/errors.ts';
 import { authorityOver, hasRole, isAuditor, isSystem, memberOf } from '../../core/policy.ts';
 import { DateString, Input, OrgCode, Timestamp } from '../../core/schemas.ts';
-import { chinaToday, formatDate } from '../calendar/calendar.ts';
+import { chinaToday, workingDaysBetween } from '../calendar/calendar.ts';
 import { findOrgByCode } from '../orgs/actions.ts';
 
 /**
@@ -114,28 +114,6 @@ const create = defineAction({
     };
   },
 });
-
-/** Working days after `from` up to and including `to`; negative when `to` is past. Null if uncovered. */
-async function workingDaysBetween(
-  calendar: import('../calendar/calendar.ts').WorkingDayCalendar,
-  from: string,
-  to: string,
-  regionPath: string,
-  executor?: import('kysely').Kysely<import('../../db/schema.ts').Database>,
-): Promise<number | null> {
-  try {
-    const [start, end, sign] = from <= to ? [from, to, 1] : [to, from, -1];
-    let count = 0;
-    const day = new Date(`${start}T00:00:00Z`);
-    while (formatDate(day) < end) {
-      day.setUTCDate(day.getUTCDate() + 1);
-      if (await calendar.isWorking(formatDate(day), regionPath, executor)) count++;
-    }
-    return sign * count;
-  } catch {
-    return null;
-  }
-}
 
 const list = defineAction({
   name: 'catalog.trigger.list',

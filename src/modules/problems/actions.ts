@@ -7,7 +7,7 @@ import { conflict, invalidFields, notFound, text, type LocalizedText } from '../
 import { authorityOver, isAuthenticated, isSystem, memberOf } from '../../core/policy.ts';
 import { Input, OrgCode, Timestamp } from '../../core/schemas.ts';
 import type { Database, ProblemReportTable, Role } from '../../db/schema.ts';
-import { chinaToday, workingDaysBetween } from '../calendar/calendar.ts';
+import { chinaToday, workingDayCountdown } from '../calendar/calendar.ts';
 import type { ResourceContentDto } from '../catalog/model.ts';
 import { findVersion } from '../catalog/store.ts';
 import { findOrgByCode } from '../orgs/actions.ts';
@@ -170,25 +170,13 @@ function actsForReporter(actor: Actor, row: ReportRow): boolean {
 /** Presents rows; countdowns are computed once per (due date, region) within one call. */
 async function presentReports(ctx: ActionContext, rows: ReportRow[]): Promise<ProblemReportDto[]> {
   const today = chinaToday(ctx.now);
-  const countdowns = new Map<string, Promise<number | null>>();
+  const countdown = workingDayCountdown(ctx.services.calendar, today, ctx.db);
   const out: ProblemReportDto[] = [];
   for (const row of rows) {
     const awaiting = AWAITING_PROVIDER.includes(row.status);
     let left: number | null = null;
     if (awaiting) {
-      const key = `${row.due_date}|${row.region_path}`;
-      let countdown = countdowns.get(key);
-      if (!countdown) {
-        countdown = workingDaysBetween(
-          ctx.services.calendar,
-          today,
-          row.due_date,
-          row.region_path,
-          ctx.db,
-        );
-        countdowns.set(key, countdown);
-      }
-      left = await countdown;
+      left = await countdown(row.due_date, row.region_path);
     }
     out.push({
       code: row.code,

@@ -8,7 +8,7 @@ import { AppError, conflict, invalidFields, notFound, text } from '../../core/er
 import { administeredRegionPaths, isSystem } from '../../core/policy.ts';
 import { DateString, Input, Timestamp } from '../../core/schemas.ts';
 import type { Database, ShareOperation, ShareRequestStatus } from '../../db/schema.ts';
-import { chinaToday, workingDaysBetween } from '../calendar/calendar.ts';
+import { chinaToday, workingDayCountdown } from '../calendar/calendar.ts';
 import { notify } from '../problems/notifications.ts';
 import {
   ActorOrgCode,
@@ -173,25 +173,13 @@ export const requestTarget = (code: string) => `share-request:${code}`;
 
 async function presentRequests(ctx: ActionContext, rows: RequestRow[]): Promise<ShareRequestDto[]> {
   const today = chinaToday(ctx.now);
-  const countdowns = new Map<string, Promise<number | null>>();
+  const countdown = workingDayCountdown(ctx.services.calendar, today, ctx.db);
   const out: ShareRequestDto[] = [];
   for (const row of rows) {
     const pending = row.status === 'pending';
     let left: number | null = null;
     if (pending) {
-      const key = `${row.due_date}|${row.region_path}`;
-      let countdown = countdowns.get(key);
-      if (!countdown) {
-        countdown = workingDaysBetween(
-          ctx.services.calendar,
-          today,
-          row.due_date,
-          row.region_path,
-          ctx.db,
-        );
-        countdowns.set(key, countdown);
-      }
-      left = await countdown;
+      left = await countdown(row.due_date, row.region_path);
     }
     out.push({
       code: row.code,
