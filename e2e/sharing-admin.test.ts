@@ -6,73 +6,20 @@
  * against `startTestServer()` (fresh SQLite, demo data, built console); the console is built when
  * missing. Screenshots go to /tmp/sharing-admin-*.png.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer } from '../src/test/server.ts';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = process.env.GOVDX_CHROMIUM ?? '/usr/bin/chromium';
-const DEMO_PASSWORD = 'Govdx@2026';
-const STEP_TIMEOUT = 20_000;
+import type { Page } from 'playwright-core';
+import { browserSession, DEMO_PASSWORD } from './harness.ts';
 
 /** A conditional resource of 人社局 (scenarios authorize conditional resources only). */
 const SCENARIO_RESOURCE = { code: 'ZT-000006', name: '社会保险参保信息' };
 /** 公安局's household register: the data a health emergency needs. */
 const EMERGENCY_RESOURCE = { code: 'JC-RK-000001', name: '户籍人口信息' };
 
-let server: { url: string; close(): Promise<void> } | undefined;
-let browser: Browser | undefined;
-let context: BrowserContext | undefined;
-let page: Page | undefined;
-
-function ensureConsoleBuilt(): void {
-  if (existsSync(path.join(ROOT, 'dist/console/index.html'))) return;
-  const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
-  const res = spawnSync(process.execPath, [vite, 'build', '--config', 'console/vite.config.ts'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  assert.equal(res.status, 0, 'building the console (vite build) failed');
-}
-
-before(
-  async () => {
-    ensureConsoleBuilt();
-    server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    context.setDefaultTimeout(STEP_TIMEOUT);
-    page = await context.newPage();
-  },
-  { timeout: 90_000 },
-);
-
-after(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.close();
-});
-
-function currentPage(): Page {
-  assert.ok(page, 'browser page not started');
-  return page;
-}
-
-function url(pathname: string): string {
-  assert.ok(server, 'server not started');
-  return `${server.url.replace(/\/$/, '')}${pathname}`;
-}
+const session = browserSession();
+const currentPage = (): Page => session.page();
+const url = (pathname: string): string => session.url(pathname);
 
 async function signIn(p: Page, username: string): Promise<void> {
   await p.goto(url('/console/login'));

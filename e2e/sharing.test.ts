@@ -5,24 +5,15 @@
  * A second request is refused with reasons and legal basis, disputed by the consumer, answered by
  * the provider's statement and decided (shared) by the authority, which opens a grant.
  *
- * Runs against `startTestServer()` (fresh SQLite, demo data, built console). The demo data sets hold
- * no conditional resource, so a few vehicle records are ingested through the API first, as 公安局's
- * own system would push them. Screenshots go to /tmp/sharing-*.png.
+ * Runs against `startTestServer()` (fresh SQLite, sample demo data, built console). The test first
+ * pushes two vehicle records of its own through the API, as 公安局's system would, so that it knows
+ * the values the masking must hide. Screenshots go to /tmp/sharing-*.png.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer } from '../src/test/server.ts';
+import type { Page } from 'playwright-core';
+import { browserSession, DEMO_PASSWORD } from './harness.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = process.env.GOVDX_CHROMIUM ?? '/usr/bin/chromium';
-const DEMO_PASSWORD = 'Govdx@2026';
-const STEP_TIMEOUT = 20_000;
 const RESOURCE_NAME = '机动车登记信息';
 
 const VEHICLES = [
@@ -50,52 +41,9 @@ const VEHICLES = [
   },
 ];
 
-let server: { url: string; close(): Promise<void> } | undefined;
-let browser: Browser | undefined;
-let context: BrowserContext | undefined;
-let page: Page | undefined;
-
-function ensureConsoleBuilt(): void {
-  if (existsSync(path.join(ROOT, 'dist/console/index.html'))) return;
-  const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
-  const res = spawnSync(process.execPath, [vite, 'build', '--config', 'console/vite.config.ts'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  assert.equal(res.status, 0, 'building the console (vite build) failed');
-}
-
-before(
-  async () => {
-    ensureConsoleBuilt();
-    server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-    context.setDefaultTimeout(STEP_TIMEOUT);
-    page = await context.newPage();
-  },
-  { timeout: 90_000 },
-);
-
-after(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.close();
-});
-
-function currentPage(): Page {
-  assert.ok(page, 'browser page not started');
-  return page;
-}
-
-function url(pathname: string): string {
-  assert.ok(server, 'server not started');
-  return `${server.url.replace(/\/$/, '')}${pathname}`;
-}
+const session = browserSession();
+const currentPage = (): Page => session.page();
+const url = (pathname: string): string => session.url(pathname);
 
 // ─── API from Node (setup, the consumer's business system, final checks) ───
 
