@@ -44,7 +44,16 @@ export interface ActionContext {
   now: Date;
   services: Services;
   /** Filled in by the handler: what the audit event names as target and organisation. */
-  audit: { target: string | null; orgId?: string | null; details?: Record<string, unknown> };
+  audit: {
+    target: string | null;
+    orgId?: string | null;
+    details?: Record<string, unknown>;
+    /**
+     * Set by a handler that ran and changed nothing (a periodic sweep with nothing due): no event is
+     * written, so that the log records changes rather than a timer's ticks.
+     */
+    unchanged?: boolean;
+  };
 }
 
 /**

@@ -110,6 +110,7 @@ export async function runAction(
         if ((await action.policy(trxCtx, input)) !== true) throw deny(ctx.actor);
         const result = await action.handler(trxCtx, input, prepared);
         ctx.audit = trxCtx.audit;
+        if (trxCtx.audit.unchanged === true) return result;
         await appendAuditEvent(trx, {
           actor: ctx.actor,
           requestId: ctx.requestId,

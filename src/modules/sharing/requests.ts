@@ -882,6 +882,8 @@ const sweep = defineAction({
     ctx.audit.target = 'share-request:sweep';
     ctx.audit.orgId = null;
     ctx.audit.details = { reminded, escalated };
+    // A sweep with nothing due changed nothing: 144 runs a day would otherwise fill the audit log.
+    ctx.audit.unchanged = reminded.length === 0 && escalated.length === 0;
     return { reminded: reminded.length, escalated: escalated.length };
   },
 });

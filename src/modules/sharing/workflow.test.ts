@@ -795,12 +795,23 @@ for (const engine of ENGINES) {
         .execute();
       assert.equal(violation.length, 1);
 
-      // Reminders and escalations happen once.
+      // Reminders and escalations happen once; a sweep with nothing due leaves no audit event.
+      const sweepEvents = async () =>
+        (
+          await t.platform.services.db.kysely
+            .selectFrom('audit_events')
+            .select('id')
+            .where('action', '=', 'share.request.sweep')
+            .execute()
+        ).length;
+      const before = await sweepEvents();
+      assert.ok(before >= 1, 'the sweep that changed something is audited');
       const again = ok(await admin.request('POST', '/api/v1/share/requests/sweep')).json<{
         reminded: number;
         escalated: number;
       }>();
       assert.deepEqual(again, { reminded: 0, escalated: 0 });
+      assert.equal(await sweepEvents(), before);
 
       const box = ok(await admin.request('GET', '/api/v1/share/requests?box=overdue')).json<{
         items: ShareRequestDto[];
