@@ -86,6 +86,14 @@ export function memberOf(actor: Actor, orgId: string, ...roles: Role[]): boolean
   return memberships(actor).some((m) => m.orgId === orgId && roles.includes(m.role));
 }
 
+/** Roles that act for an organisation; auditors only read (REQUIREMENTS section 6). */
+export const ACTING_ROLES: readonly Role[] = [
+  'authority_admin',
+  'reviewer',
+  'dept_admin',
+  'dept_operator',
+];
+
 /** Auditors read everything (REQUIREMENTS section 6: auditor is read-only everywhere). */
 export const isAuditor = (actor: Actor): boolean => hasRole(actor, 'auditor');
 

@@ -4,13 +4,19 @@ import type { Kysely } from 'kysely';
 import { defineAction, type ActionContext } from '../../core/action.ts';
 import { actorDisplayName, type Actor } from '../../core/actor.ts';
 import { conflict, invalidFields, notFound, text, type LocalizedText } from '../../core/errors.ts';
-import { authorityOver, isAuthenticated, isSystem, memberOf } from '../../core/policy.ts';
+import {
+  ACTING_ROLES,
+  authorityOver,
+  isAuthenticated,
+  isSystem,
+  memberOf,
+} from '../../core/policy.ts';
+import { actingOrg } from '../orgs/acting.ts';
 import { Input, OrgCode, Timestamp } from '../../core/schemas.ts';
-import type { Database, ProblemReportTable, Role } from '../../db/schema.ts';
+import type { Database, ProblemReportTable } from '../../db/schema.ts';
 import { chinaToday, workingDayCountdown } from '../calendar/calendar.ts';
 import type { ResourceContentDto } from '../catalog/model.ts';
 import { findVersion } from '../catalog/store.ts';
-import { findOrgByCode } from '../orgs/actions.ts';
 import { notificationActions, notify } from './notifications.ts';
 
 /**
@@ -31,8 +37,6 @@ export const PROBLEM_RESOLUTIONS = ['fixed', 'confirmed_correct', 'consultation'
 export const REPORTER_KINDS = ['department', 'provider', 'public', 'data_subject'] as const;
 /** Statuses in which the provider owes an answer, and the due date runs. */
 const AWAITING_PROVIDER: ProblemReportTable['status'][] = ['open', 'reopened'];
-/** Roles that act for an organisation; auditors only read (REQUIREMENTS section 6). */
-const ACTING_ROLES: Role[] = ['authority_admin', 'reviewer', 'dept_admin', 'dept_operator'];
 
 const literals = <T extends string>(values: readonly T[]) =>
   Type.Union(values.map((value) => Type.Literal(value)));
@@ -271,41 +275,6 @@ const RESOLUTION_TEXT: Record<NonNullable<ProblemReportTable['resolution']>, Loc
   consultation: text('协商处理', 'settled by consultation'),
 };
 
-/** The organisation the caller reports for: its token's, its one organisation, or the one it names. */
-async function reporterOrg(
-  ctx: ActionContext,
-  reporterOrgCode: string | undefined,
-): Promise<{ id: string; code: string }> {
-  const actor = ctx.actor;
-  if (actor.type === 'token') return { id: actor.orgId, code: actor.orgCode };
-  if (actor.type === 'user') {
-    const orgs = new Map(
-      actor.memberships
-        .filter((m) => ACTING_ROLES.includes(m.role))
-        .map((m) => [m.orgCode, { id: m.orgId, code: m.orgCode }]),
-    );
-    if (reporterOrgCode) {
-      const org = orgs.get(reporterOrgCode);
-      if (org) return org;
-    } else if (orgs.size === 1) {
-      return [...orgs.values()][0] as { id: string; code: string };
-    }
-    throw invalidFields({
-      reporterOrgCode: text(
-        '请选择以本人所属的哪个机构的名义报告',
-        'name which of your organisations reports the problem',
-      ),
-    });
-  }
-  const org = reporterOrgCode ? await findOrgByCode(ctx.db, reporterOrgCode) : undefined;
-  if (!org) {
-    throw invalidFields({
-      reporterOrgCode: text('请填写报告机构的代码', 'give the code of the reporting organisation'),
-    });
-  }
-  return { id: org.id, code: org.code };
-}
-
 /** Record keys must name the resource's key items (or, without key items, its data items). */
 function checkRecordKeys(content: ResourceContentDto, keys: RecordKeyDto[]): void {
   if (keys.length === 0) return;
@@ -381,7 +350,13 @@ const report = defineAction({
         : await findVersion(ctx.db, input.resourceCode, latest.live_version);
     if (!live) throw notFound();
     checkRecordKeys(JSON.parse(live.content) as ResourceContentDto, input.recordKeys);
-    const reporter = await reporterOrg(ctx, input.reporterOrgCode);
+    const reporter = await actingOrg(ctx.db, ctx.actor, input.reporterOrgCode, 'reporterOrgCode', {
+      choose: text(
+        '请选择以本人所属的哪个机构的名义报告',
+        'name which of your organisations reports the problem',
+      ),
+      missing: text('请填写报告机构的代码', 'give the code of the reporting organisation'),
+    });
     const today = chinaToday(ctx.now);
     const dueDate = await dueDateFor(ctx, live.org_id, input.urgency);
     const year = today.slice(0, 4);

@@ -2,9 +2,8 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../../core/actor.ts';
 import { invalidFields, text, type LocalizedText } from '../../core/errors.ts';
-import { authorityOver, isAuditor, isSystem, memberOf } from '../../core/policy.ts';
+import { ACTING_ROLES, authorityOver, isAuditor, isSystem, memberOf } from '../../core/policy.ts';
 import type { Database, Role, ShareOperation } from '../../db/schema.ts';
-import { findOrgByCode } from '../orgs/actions.ts';
 import type { DataItemDto, ResourceContentDto } from '../catalog/model.ts';
 import { findVersion } from '../catalog/store.ts';
 import { defaultRule, MASKING_RULE_NAMES, type MaskingRuleName } from './masking.ts';
@@ -52,8 +51,8 @@ export const MaskingMap = Type.Record(Type.String(), MaskingRuleSchema, {
 });
 export type MaskingMapDto = Record<string, MaskingRuleName>;
 
-/** Roles that act for an organisation; auditors only read (REQUIREMENTS section 6). */
-export const ACTING_ROLES: Role[] = ['authority_admin', 'reviewer', 'dept_admin', 'dept_operator'];
+export { ACTING_ROLES };
+export { actingOrg } from '../orgs/acting.ts';
 
 /** The live (published) version of a resource, with what sharing needs of it. */
 export interface LiveResource {
@@ -138,38 +137,6 @@ export function resolveMasking(
   return Object.fromEntries(
     items.map((item) => [item.column, overrides[item.column] ?? defaultRule(item)]),
   );
-}
-
-/** The organisation the caller acts for: its token's, its one acting organisation, or the one named. */
-export async function actingOrg(
-  db: Kysely<Database>,
-  actor: Actor,
-  orgCode: string | undefined,
-  field: string,
-): Promise<{ id: string; code: string }> {
-  if (actor.type === 'token') return { id: actor.orgId, code: actor.orgCode };
-  if (actor.type === 'user') {
-    const orgs = new Map(
-      actor.memberships
-        .filter((m) => ACTING_ROLES.includes(m.role))
-        .map((m) => [m.orgCode, { id: m.orgId, code: m.orgCode }]),
-    );
-    if (orgCode) {
-      const org = orgs.get(orgCode);
-      if (org) return org;
-    } else if (orgs.size === 1) {
-      return [...orgs.values()][0] as { id: string; code: string };
-    }
-    throw invalidFields({
-      [field]: text(
-        '请选择以本人所属的哪个机构的名义办理',
-        'name which of your organisations acts',
-      ),
-    });
-  }
-  const org = orgCode ? await findOrgByCode(db, orgCode) : undefined;
-  if (!org) throw invalidFields({ [field]: text('请填写机构代码', 'give the organisation code') });
-  return { id: org.id, code: org.code };
 }
 
 /** May the actor act for organisation `orgId` (its staff with `roles`, its token, the CLI)? */
