@@ -106,24 +106,25 @@ function disputesQuery(db: Kysely<Database>) {
     .leftJoin('share_requests as q', 'q.id', 'd.request_id');
 }
 
+/** What a dispute is presented with, beside its own columns. */
+const DISPUTE_COLUMNS = [
+  'co.code as consumer_code',
+  'co.name as consumer_name',
+  'po.code as provider_code',
+  'po.name as provider_name',
+  'pr.path as region_path',
+  'r.code as resource_code',
+  'rv.name as resource_name',
+  'rv.share_class',
+  'rv.content',
+  'q.code as request_code',
+  'q.scenario as request_scenario',
+  'q.token_id as request_token_id',
+  'q.refusal_legal_basis',
+] as const;
+
 function selectDispute(db: Kysely<Database>) {
-  return disputesQuery(db)
-    .selectAll('d')
-    .select([
-      'co.code as consumer_code',
-      'co.name as consumer_name',
-      'po.code as provider_code',
-      'po.name as provider_name',
-      'pr.path as region_path',
-      'r.code as resource_code',
-      'rv.name as resource_name',
-      'rv.share_class',
-      'rv.content',
-      'q.code as request_code',
-      'q.scenario as request_scenario',
-      'q.token_id as request_token_id',
-      'q.refusal_legal_basis',
-    ]);
+  return disputesQuery(db).selectAll('d').select(DISPUTE_COLUMNS);
 }
 type DisputeRow = NonNullable<
   Awaited<ReturnType<ReturnType<typeof selectDispute>['executeTakeFirst']>>
@@ -437,21 +438,7 @@ const list = defineAction({
       .executeTakeFirstOrThrow();
     const rows = await query
       .selectAll('d')
-      .select([
-        'co.code as consumer_code',
-        'co.name as consumer_name',
-        'po.code as provider_code',
-        'po.name as provider_name',
-        'pr.path as region_path',
-        'r.code as resource_code',
-        'rv.name as resource_name',
-        'rv.share_class',
-        'rv.content',
-        'q.code as request_code',
-        'q.scenario as request_scenario',
-        'q.token_id as request_token_id',
-        'q.refusal_legal_basis',
-      ])
+      .select(DISPUTE_COLUMNS)
       .orderBy((eb) => eb.case().when('d.status', '=', 'open').then(0).else(1).end())
       .orderBy('d.created_at', 'desc')
       .orderBy('d.code', 'desc')

@@ -137,20 +137,21 @@ export function requestsQuery(db: Kysely<Database>) {
     .leftJoin('share_scenarios as ss', 'ss.id', 'q.scenario_id');
 }
 
+/** What a request is presented with, beside its own columns. */
+const REQUEST_COLUMNS = [
+  'co.code as consumer_code',
+  'co.name as consumer_name',
+  'po.code as provider_code',
+  'po.name as provider_name',
+  'pr.path as region_path',
+  'r.code as resource_code',
+  'rv.name as resource_name',
+  'rv.content',
+  'ss.code as scenario_code',
+] as const;
+
 function selectRequest(db: Kysely<Database>) {
-  return requestsQuery(db)
-    .selectAll('q')
-    .select([
-      'co.code as consumer_code',
-      'co.name as consumer_name',
-      'po.code as provider_code',
-      'po.name as provider_name',
-      'pr.path as region_path',
-      'r.code as resource_code',
-      'rv.name as resource_name',
-      'rv.content',
-      'ss.code as scenario_code',
-    ]);
+  return requestsQuery(db).selectAll('q').select(REQUEST_COLUMNS);
 }
 export type RequestRow = NonNullable<
   Awaited<ReturnType<ReturnType<typeof selectRequest>['executeTakeFirst']>>
@@ -513,17 +514,7 @@ const list = defineAction({
       .executeTakeFirstOrThrow();
     const rows = await query
       .selectAll('q')
-      .select([
-        'co.code as consumer_code',
-        'co.name as consumer_name',
-        'po.code as provider_code',
-        'po.name as provider_name',
-        'pr.path as region_path',
-        'r.code as resource_code',
-        'rv.name as resource_name',
-        'rv.content',
-        'ss.code as scenario_code',
-      ])
+      .select(REQUEST_COLUMNS)
       .orderBy((eb) =>
         eb
           .case()
