@@ -43,7 +43,9 @@ export function EmergenciesPage() {
   };
 
   const list = useAsync(
-    (signal) => api.get<Paged<ShareEmergency>>('/share/emergencies', { signal }),
+    // The server's largest page: a region declares emergencies by the dozen, not the thousand.
+    (signal) =>
+      api.get<Paged<ShareEmergency>>('/share/emergencies', { signal, query: { limit: 500 } }),
     'emergencies',
   );
 

@@ -124,7 +124,9 @@ export function ScenariosPage() {
   const myOrgs = new Set(me.memberships.map((m) => m.orgCode));
 
   const list = useAsync(
-    (signal) => api.get<Paged<ShareScenario>>('/share/scenarios', { signal, query: { status } }),
+    // The server's largest page: a region authorizes scenarios by the dozen, not the thousand.
+    (signal) =>
+      api.get<Paged<ShareScenario>>('/share/scenarios', { signal, query: { status, limit: 500 } }),
     status ?? '',
   );
 
