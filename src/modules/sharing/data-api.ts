@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import { CompiledQuery, sql, type RawBuilder } from 'kysely';
@@ -706,7 +706,7 @@ async function* exportLines(
   format: 'csv' | 'ndjson',
   call: CallRecord,
 ): AsyncGenerator<Buffer> {
-  const hash = (await import('node:crypto')).createHash('sha256');
+  const hash = createHash('sha256');
   const emit = (line: string): Buffer => {
     const bytes = Buffer.from(line, 'utf8');
     hash.update(bytes);

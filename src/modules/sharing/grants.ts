@@ -403,13 +403,17 @@ const list = defineAction({
         query = query.where('g.valid_from', input.status === 'active' ? '<=' : '>', iso);
       }
     }
-    const rows = await query.orderBy('g.created_at', 'desc').orderBy('g.id').execute();
-    return {
-      items: rows
-        .slice(input.offset, input.offset + input.limit)
-        .map((row) => presentGrant(row, ctx.now)),
-      total: rows.length,
-    };
+    const { n } = await query
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const rows = await query
+      .orderBy('g.created_at', 'desc')
+      .orderBy('g.id')
+      .limit(input.limit)
+      .offset(input.offset)
+      .execute();
+    return { items: rows.map((row) => presentGrant(row, ctx.now)), total: Number(n) };
   },
 });
 
