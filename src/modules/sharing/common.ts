@@ -1,7 +1,7 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../../core/actor.ts';
-import { invalidFields, text, type LocalizedText } from '../../core/errors.ts';
+import { invalidFields, text } from '../../core/errors.ts';
 import { ACTING_ROLES, authorityOver, isAuditor, isSystem, memberOf } from '../../core/policy.ts';
 import type { Database, Role, ShareOperation } from '../../db/schema.ts';
 import type { DataItemDto, ResourceContentDto } from '../catalog/model.ts';
@@ -24,12 +24,6 @@ export const SHARE_OPERATIONS: readonly ShareOperation[] = [
   'export',
   'analysis',
 ];
-export const OPERATION_NAMES: Record<ShareOperation, LocalizedText> = {
-  lookup: text('查询', 'lookup and query'),
-  verify: text('比对验证', 'verification'),
-  export: text('数据交换', 'exchange'),
-  analysis: text('平台内分析', 'in-platform analysis'),
-};
 export const Operations = Type.Array(literals(SHARE_OPERATIONS), {
   minItems: 1,
   maxItems: 4,
@@ -171,8 +165,6 @@ export const ActorOrgCode = Type.String({
   pattern: '^[A-Za-z0-9_-]{2,64}$',
   description: 'organisation code',
 });
-
-export type OperationsDto = Static<typeof Operations>;
 
 export function parseJson<T>(text: string): T {
   return JSON.parse(text) as T;

@@ -959,4 +959,3 @@ const signingKeys = defineAction({
 });
 
 export const dataApiActions = [lookup, query, verify, changes, exportView, holdings, signingKeys];
-export type { CallInput };

@@ -32,7 +32,6 @@ import {
   type MaskingMapDto,
 } from './common.ts';
 import { evictGrants } from './gate.ts';
-import type { MaskingRuleName } from './masking.ts';
 
 /**
  * Grants (issue 5, "default deny"): a grant names the consumer organisation (optionally one of its
@@ -618,4 +617,3 @@ const revoke = defineAction({
 });
 
 export const grantActions = [list, get, obtain, create, revoke];
-export type { MaskingRuleName };
