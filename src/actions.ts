@@ -3,6 +3,7 @@ import { aggregationActions } from './modules/aggregation/validate.ts';
 import { ingestActions } from './modules/aggregation/ingest/actions.ts';
 import { qualityActions } from './modules/aggregation/quality.ts';
 import { auditActions } from './modules/audit/actions.ts';
+import { ledgerActions } from './modules/ledger/actions.ts';
 import { authActions } from './modules/auth/actions.ts';
 import { calendarActions } from './modules/calendar/actions.ts';
 import { catalogActions } from './modules/catalog/actions.ts';
@@ -42,6 +43,7 @@ export const ACTIONS: readonly AnyAction[] = [
   ...scenarioActions,
   ...emergencyActions,
   ...usageActions,
+  ...ledgerActions,
 ];
 
 const BY_NAME = new Map(ACTIONS.map((action) => [action.name, action]));

@@ -5,6 +5,7 @@ import { openDatabase, type OpenOptions } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { CredentialCache } from './modules/auth/credential-cache.ts';
 import { WorkingDayCalendar } from './modules/calendar/calendar.ts';
+import { createLedgerRuntime } from './modules/ledger/runtime.ts';
 import { createSharingRuntime } from './modules/sharing/runtime.ts';
 
 export interface Platform {
@@ -28,18 +29,23 @@ export async function createPlatform(
     await db.close();
     throw error;
   }
+  const ledger = createLedgerRuntime(db, config, logger);
   const services: Services = {
     db,
     config,
     logger,
     calendar: new WorkingDayCalendar(db),
     credentials: new CredentialCache(db, config.sessionSecret, logger),
-    sharing: createSharingRuntime(db, config.signingKey, logger),
+    sharing: createSharingRuntime(db, config.signingKey, ledger.personalData, logger),
+    ledger,
   };
+  ledger.sequencer.flushBeforeEachPass(() => services.sharing.accessLog.flush());
+  if (options.migrate !== false) await ledger.registerKey();
   return {
     services,
     close: async () => {
       await services.sharing.accessLog.flush();
+      await ledger.sequencer.stop();
       await db.close();
     },
   };

@@ -17,6 +17,7 @@ import { ROLES } from '../core/policy.ts';
 import { VALIDATOR_KINDS } from '../core/validators/index.ts';
 import { parseImportErrorField, type ImportResultDto } from '../modules/catalog/exchange.ts';
 import { IMPORT_LIMITS } from '../modules/catalog/xlsx.ts';
+import { registerLedgerCommands } from './ledger.ts';
 import { registerSharingCommands } from './sharing.ts';
 
 /**
@@ -87,6 +88,10 @@ program
       );
     const sweepTimer = setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
     sweepTimer.unref();
+    // Issue 6: events pending from before the start (a CLI ingest, a crash) are sequenced at once,
+    // then a pass every GOVDX_LEDGER_INTERVAL_MS signs a new checkpoint when there is news.
+    await services.ledger.sequencer.sequence();
+    services.ledger.sequencer.start(services.ledger.intervalMs);
     app.addHook('onClose', (_instance, done) => {
       clearInterval(sweepTimer);
       done();
@@ -634,6 +639,7 @@ calendar
   );
 
 registerSharingCommands(program, { withPlatform, run, printJson });
+registerLedgerCommands(program, { withPlatform, run, printJson });
 
 program
   .command('action')

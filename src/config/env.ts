@@ -44,6 +44,17 @@ export interface Config {
   signingKey: string;
   /** Largest page of the data API's query (larger requests are clamped to it). */
   shareMaxPageSize: number;
+  /**
+   * Ed25519 private key (PKCS#8 PEM) that signs the ledger's checkpoints (issue 6); generated into
+   * <data dir>/ledger-key.pem (mode 0600) on first start if unset.
+   */
+  ledgerKey: string;
+  /** The ledger's origin line and key name, e.g. `ledger.dsj.shenyang.gov.cn/govdx`; never change it. */
+  ledgerOrigin: string;
+  /** HMAC key under which personal identifiers appear in ledger events; generated if unset. */
+  piiHmacKey: string;
+  /** Milliseconds between sequencer passes (each pass with new events signs a checkpoint). */
+  ledgerIntervalMs: number;
 }
 
 export interface ConfigVariable {
@@ -130,6 +141,29 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
     default: '1000',
   },
   {
+    name: 'GOVDX_LEDGER_KEY',
+    description:
+      'Ed25519 PKCS#8 PEM signing ledger checkpoints; generated into <data dir>/ledger-key.pem if unset',
+    default: '(generated)',
+  },
+  {
+    name: 'GOVDX_LEDGER_ORIGIN',
+    description:
+      'ledger origin and key name (schema-less URL, no spaces or +); set before first start',
+    default: 'govdx.local/ledger',
+  },
+  {
+    name: 'GOVDX_PII_HMAC_KEY',
+    description:
+      'HMAC key for personal identifiers in ledger events, >= 32 chars; generated if unset',
+    default: '(generated)',
+  },
+  {
+    name: 'GOVDX_LEDGER_INTERVAL_MS',
+    description: 'milliseconds between ledger sequencing passes (and checkpoints)',
+    default: '1000',
+  },
+  {
     name: 'GOVDX_PUBLIC_URL',
     description: 'public address (scheme://host[:port]) used in exported links and DCAT IRIs',
     default: 'http://<GOVDX_HOST>:<GOVDX_PORT>',
@@ -207,7 +241,7 @@ export function loadConfig(
     if (!/^https?:\/\/[^/]+$/.test(origin))
       problems.push(`GOVDX_CORS_ORIGINS entry "${origin}" is not an origin`);
   }
-  const config: Omit<Config, 'publicUrl' | 'signingKey'> = {
+  const config: Omit<Config, 'publicUrl' | 'signingKey' | 'ledgerKey' | 'piiHmacKey'> = {
     databaseUrl,
     port: parseInteger(env, 'GOVDX_PORT', 8080, 0, 65535, problems),
     host: env.GOVDX_HOST || '127.0.0.1',
@@ -230,6 +264,8 @@ export function loadConfig(
       problems,
     ),
     shareMaxPageSize: parseInteger(env, 'GOVDX_SHARE_MAX_PAGE_SIZE', 1000, 1, 100_000, problems),
+    ledgerOrigin: env.GOVDX_LEDGER_ORIGIN || 'govdx.local/ledger',
+    ledgerIntervalMs: parseInteger(env, 'GOVDX_LEDGER_INTERVAL_MS', 1000, 50, 60_000, problems),
     ingestMaxRejectedPercent: parseInteger(
       env,
       'GOVDX_INGEST_MAX_REJECTED_PERCENT',
@@ -250,17 +286,32 @@ export function loadConfig(
   if (signingKey !== '' && !signingKey.startsWith('-----BEGIN PRIVATE KEY-----')) {
     problems.push('GOVDX_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM');
   }
+  let ledgerKey = (env.GOVDX_LEDGER_KEY ?? '').replace(/\\n/g, '\n').trim();
+  if (ledgerKey !== '' && !ledgerKey.startsWith('-----BEGIN PRIVATE KEY-----')) {
+    problems.push('GOVDX_LEDGER_KEY must be an Ed25519 private key in PKCS#8 PEM');
+  }
+  if (/[\s+]/.test(config.ledgerOrigin)) {
+    problems.push(`GOVDX_LEDGER_ORIGIN="${config.ledgerOrigin}" must not contain spaces or +`);
+  }
+  let piiHmacKey = env.GOVDX_PII_HMAC_KEY ?? '';
+  if (piiHmacKey !== '' && piiHmacKey.length < 32) {
+    problems.push('GOVDX_PII_HMAC_KEY must be at least 32 characters');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   if (sessionSecret === '') {
-    sessionSecret = readOrCreateSecret(dataDir, options.persistSecret ?? true);
+    sessionSecret = readOrCreateSecret(dataDir, 'session-secret', options.persistSecret ?? true);
   }
   if (signingKey === '')
-    signingKey = readOrCreateSigningKey(dataDir, options.persistSecret ?? true);
-  return { ...config, sessionSecret, signingKey, publicUrl };
+    signingKey = readOrCreateSigningKey(dataDir, 'signing-key.pem', options.persistSecret ?? true);
+  if (ledgerKey === '')
+    ledgerKey = readOrCreateSigningKey(dataDir, 'ledger-key.pem', options.persistSecret ?? true);
+  if (piiHmacKey === '')
+    piiHmacKey = readOrCreateSecret(dataDir, 'pii-hmac-key', options.persistSecret ?? true);
+  return { ...config, sessionSecret, signingKey, ledgerKey, piiHmacKey, publicUrl };
 }
 
-function readOrCreateSigningKey(dataDir: string, persist: boolean): string {
-  const file = path.join(dataDir, 'signing-key.pem');
+function readOrCreateSigningKey(dataDir: string, name: string, persist: boolean): string {
+  const file = path.join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const { privateKey } = generateKeyPairSync('ed25519');
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().trim();
@@ -271,8 +322,8 @@ function readOrCreateSigningKey(dataDir: string, persist: boolean): string {
   return pem;
 }
 
-function readOrCreateSecret(dataDir: string, persist: boolean): string {
-  const file = path.join(dataDir, 'session-secret');
+function readOrCreateSecret(dataDir: string, name: string, persist: boolean): string {
+  const file = path.join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(32).toString('base64url');
   if (persist) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { LedgerWriter } from '../modules/ledger/events.ts';
 import { actorId, actorName, actorOrgId, type Actor } from './actor.ts';
 
 export interface AuditEventInput {
@@ -42,27 +43,66 @@ export function redact(value: unknown): unknown {
   return value;
 }
 
+/** What a ledger event is about, for tracing: `resource:CODE@3` and `CODE` both trace to CODE. */
+export function ledgerSubject(target: string | null): string | null {
+  if (target === null) return null;
+  const resource = /^resource:([^@]+)/.exec(target);
+  return resource ? (resource[1] as string) : target;
+}
+
 /**
  * The single append point of the audit log (R6.2, R5.9). Callers pass the transaction of the change
- * being recorded, so the event commits or rolls back with it. The ledger (issue 6) hooks in here.
+ * being recorded, so the event commits or rolls back with it, and with it its ledger event (issue
+ * 6): the full event, personal identifiers keyed-hashed (R6.3), which the sequencer appends to the
+ * Merkle tree.
  */
 export async function appendAuditEvent(
   db: Kysely<Database>,
+  ledger: LedgerWriter,
   event: AuditEventInput,
 ): Promise<void> {
-  await db
+  const occurredAt = event.occurredAt.toISOString();
+  const orgId = event.orgId === undefined ? actorOrgId(event.actor) : event.orgId;
+  const details = ledger.personalData.scrub(redact(event.details)) as Record<string, unknown>;
+  const actor = {
+    type: event.actor.type,
+    id: actorId(event.actor),
+    name: actorName(event.actor),
+  };
+  const row = await db
     .insertInto('audit_events')
     .values({
-      occurred_at: event.occurredAt.toISOString(),
+      occurred_at: occurredAt,
       request_id: event.requestId,
-      actor_type: event.actor.type,
-      actor_id: actorId(event.actor),
-      actor_name: actorName(event.actor),
-      org_id: event.orgId === undefined ? actorOrgId(event.actor) : event.orgId,
+      actor_type: actor.type,
+      actor_id: actor.id,
+      actor_name: actor.name,
+      org_id: orgId,
       action: event.action,
       target: event.target,
       outcome: event.outcome,
-      details: JSON.stringify(redact(event.details)),
+      details: JSON.stringify(details),
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await ledger.record(db, {
+    kind: 'audit',
+    sourceId: Number(row.id),
+    type: event.action,
+    occurredAt,
+    orgId,
+    target: ledgerSubject(event.target),
+    body: {
+      kind: 'audit',
+      auditId: Number(row.id),
+      time: occurredAt,
+      requestId: event.requestId,
+      actor,
+      orgId,
+      action: event.action,
+      target: event.target,
+      outcome: event.outcome,
+      details,
+    },
+  });
 }

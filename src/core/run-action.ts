@@ -111,7 +111,7 @@ export async function runAction(
         const result = await action.handler(trxCtx, input, prepared);
         ctx.audit = trxCtx.audit;
         if (trxCtx.audit.unchanged === true) return result;
-        await appendAuditEvent(trx, {
+        await appendAuditEvent(trx, ctx.services.ledger, {
           actor: ctx.actor,
           requestId: ctx.requestId,
           action: action.name,
@@ -154,7 +154,7 @@ async function recordFailure(
   if (ctx.actor.type === 'anonymous') return;
   const code = error instanceof AppError ? error.code : 'INTERNAL';
   try {
-    await appendAuditEvent(ctx.services.db.kysely, {
+    await appendAuditEvent(ctx.services.db.kysely, ctx.services.ledger, {
       actor: ctx.actor,
       requestId: ctx.requestId,
       action: action.name,

@@ -3,6 +3,7 @@ import type { Config } from '../config/env.ts';
 import type { Db } from '../db/database.ts';
 import type { WorkingDayCalendar } from '../modules/calendar/calendar.ts';
 import type { CredentialCache } from '../modules/auth/credential-cache.ts';
+import type { LedgerRuntime } from '../modules/ledger/runtime.ts';
 import type { SharingRuntime } from '../modules/sharing/runtime.ts';
 
 /** Long-lived collaborators shared by every action; built once in `createServices`. */
@@ -13,4 +14,5 @@ export interface Services {
   calendar: WorkingDayCalendar;
   credentials: CredentialCache;
   sharing: SharingRuntime;
+  ledger: LedgerRuntime;
 }

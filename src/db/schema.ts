@@ -478,6 +478,65 @@ export interface ShareAccessLogTable {
   client_ip: string | null;
 }
 
+/** The tamper-evident ledger (issue 6): see migrations/0008_ledger.ts. */
+export interface LedgerEventTable {
+  id: Generated<number>;
+  kind: 'audit' | 'access';
+  source_id: number;
+  event_type: string;
+  occurred_at: string;
+  org_id: string | null;
+  other_org_id: string | null;
+  target: string | null;
+  body: string;
+  digest: string;
+  leaf_index: number | null;
+}
+
+export interface LedgerHashTable {
+  id: number;
+  hash: Buffer;
+}
+
+export interface LedgerStateTable {
+  id: number;
+  tree_size: number;
+  updated_at: string;
+}
+
+export interface LedgerCheckpointTable {
+  tree_size: number;
+  root_hash: string;
+  key_id: string;
+  note: string;
+  created_at: string;
+}
+
+export interface LedgerCosignatureTable {
+  id: Generated<number>;
+  tree_size: number;
+  witness_name: string;
+  key_id: string;
+  cosigned_at: number;
+  line: string;
+  received_at: string;
+}
+
+export interface LedgerWitnessTable {
+  name: string;
+  verifier_key: string;
+  added_by: string;
+  added_at: string;
+  removed_at: string | null;
+}
+
+export interface LedgerKeyTable {
+  key_id: string;
+  verifier_key: string;
+  first_used_at: string;
+  retired_at: string | null;
+}
+
 export interface Database {
   regions: RegionTable;
   orgs: OrgTable;
@@ -510,4 +569,11 @@ export interface Database {
   share_disputes: ShareDisputeTable;
   share_grants: ShareGrantTable;
   share_access_log: ShareAccessLogTable;
+  ledger_events: LedgerEventTable;
+  ledger_hashes: LedgerHashTable;
+  ledger_state: LedgerStateTable;
+  ledger_checkpoints: LedgerCheckpointTable;
+  ledger_cosignatures: LedgerCosignatureTable;
+  ledger_witnesses: LedgerWitnessTable;
+  ledger_keys: LedgerKeyTable;
 }

@@ -16,6 +16,8 @@ export async function startTestServer(): Promise<{ url: string; close(): Promise
   const config = loadConfig({ GOVDX_DATA_DIR: dir, GOVDX_PORT: '0', GOVDX_LOG_LEVEL: 'silent' });
   const platform = await createPlatform(config, { logger: pino({ level: 'silent' }) });
   await loadDemo(platform.services, { data: 'sample' });
+  await platform.services.ledger.sequencer.sequence();
+  platform.services.ledger.sequencer.start(platform.services.ledger.intervalMs);
   const app = await buildServer(platform.services);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -7,6 +7,7 @@ import * as catalogThemes from './0004_catalog_themes.ts';
 import * as dataTables from './0005_data_tables.ts';
 import * as aggregation from './0006_aggregation.ts';
 import * as sharing from './0007_sharing.ts';
+import * as ledger from './0008_ledger.ts';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '0005_data_tables': dataTables,
   '0006_aggregation': aggregation,
   '0007_sharing': sharing,
+  '0008_ledger': ledger,
 };

@@ -139,7 +139,7 @@ const login = defineAction({
           .values({ throttle_key: key, attempted_at: ctx.now.toISOString() })
           .execute();
       }
-      await appendAuditEvent(trx, {
+      await appendAuditEvent(trx, ctx.services.ledger, {
         actor: ctx.actor,
         requestId: ctx.requestId,
         action: 'auth.login',

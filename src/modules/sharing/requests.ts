@@ -805,7 +805,7 @@ const sweep = defineAction({
         if (Number(updated.numUpdatedRows) === 0) continue;
         escalated.push(row.code);
         // R4.4 deadline missed: the violation stays on the record, for the authority's supervision.
-        await appendAuditEvent(ctx.db, {
+        await appendAuditEvent(ctx.db, ctx.services.ledger, {
           actor: ctx.actor,
           requestId: ctx.requestId,
           action: 'share.request.overdue',

@@ -9,6 +9,7 @@ import {
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
 import type { ShareAccessLogTable } from '../../db/schema.ts';
+import { ledgerEventRow, type LedgerEventRow, type PersonalDataHasher } from '../ledger/events.ts';
 
 /**
  * The long-lived parts of the sharing data API (issue 5), built once per process in `createPlatform`:
@@ -128,8 +129,8 @@ const FLUSH_BATCH = 500;
  * every 200 ms (or 500 records) rather than one write per call, so that a lookup does not hold
  * SQLite's single writer; readers of the log (usage statistics) flush first. This is the second
  * named write outside an action (docs/ARCHITECTURE.md, invariant 1): the call it records is a read.
- * A crash loses at most the last 200 ms of records, which the ledger issue will close by appending
- * the same records to the tamper-evident log.
+ * Each record is written with its ledger event (issue 6) in the same transaction. A crash loses at
+ * most the last 200 ms of records; none is ever in one table and not the other.
  */
 const ACCESS_COLUMNS: (keyof AccessRecord)[] = [
   'occurred_at',
@@ -154,16 +155,66 @@ const ACCESS_COLUMNS: (keyof AccessRecord)[] = [
   'client_ip',
 ];
 
+const LEDGER_COLUMNS: (keyof LedgerEventRow)[] = [
+  'kind',
+  'source_id',
+  'event_type',
+  'occurred_at',
+  'org_id',
+  'other_org_id',
+  'target',
+  'body',
+  'digest',
+];
+
 export class AccessLog {
   private pending: AccessRecord[] = [];
-  private insert: { run(values: unknown[]): unknown } | undefined;
+  private insert: { run(values: unknown[]): { lastInsertRowid: number | bigint } } | undefined;
+  private insertLedger: { run(values: unknown[]): unknown } | undefined;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
+    private readonly personalData: PersonalDataHasher,
     private readonly logger: Logger,
   ) {}
+
+  /** The ledger event of an access (issue 6): the record, the end user keyed-hashed (R6.3). */
+  private ledgerRow(id: number, record: AccessRecord): LedgerEventRow {
+    return ledgerEventRow({
+      kind: 'access',
+      sourceId: id,
+      type: `share.data.${record.operation}`,
+      occurredAt: record.occurred_at,
+      orgId: record.consumer_org_id,
+      otherOrgId: record.provider_org_id,
+      target: record.resource_code,
+      body: this.personalData.scrub({
+        kind: 'access',
+        accessId: id,
+        time: record.occurred_at,
+        requestId: record.request_id,
+        tokenId: record.token_id,
+        system: record.system_name,
+        consumerOrgId: record.consumer_org_id,
+        providerOrgId: record.provider_org_id,
+        grantId: record.grant_id,
+        resourceCode: record.resource_code,
+        operation: record.operation,
+        purpose: record.purpose,
+        endUser: record.end_user,
+        caseRef: record.case_ref,
+        emergencyId: record.emergency_id,
+        status: record.status,
+        errorCode: record.error_code,
+        rowCount: record.row_count,
+        fields: record.fields === null ? null : (JSON.parse(record.fields) as unknown),
+        responseDigest: record.response_digest,
+        clientIp: record.client_ip,
+      }) as Record<string, unknown>,
+    });
+  }
 
   append(record: AccessRecord): void {
     this.pending.push(record);
@@ -189,23 +240,40 @@ export class AccessLog {
           this.insert ??= sqlite.prepare(
             `insert into share_access_log (${ACCESS_COLUMNS.join(', ')}) values (${ACCESS_COLUMNS.map(() => '?').join(', ')})`,
           );
+          this.insertLedger ??= sqlite.prepare(
+            `insert into ledger_events (${LEDGER_COLUMNS.join(', ')}) values (${LEDGER_COLUMNS.map(() => '?').join(', ')})`,
+          );
           const insert = this.insert;
+          const insertLedger = this.insertLedger;
           // Holding Kysely's connection keeps the write out of any transaction in progress.
           await this.db.kysely.connection().execute(() => {
             sqlite.transaction(() => {
-              for (const record of batch)
-                insert.run(ACCESS_COLUMNS.map((column) => record[column]));
+              for (const record of batch) {
+                const { lastInsertRowid } = insert.run(
+                  ACCESS_COLUMNS.map((column) => record[column]),
+                );
+                const event = this.ledgerRow(Number(lastInsertRowid), record);
+                insertLedger.run(LEDGER_COLUMNS.map((column) => event[column]));
+              }
             })();
             return Promise.resolve();
           });
           return;
         }
-        for (let start = 0; start < batch.length; start += 100) {
-          await this.db.kysely
-            .insertInto('share_access_log')
-            .values(batch.slice(start, start + 100))
-            .execute();
-        }
+        await this.db.kysely.transaction().execute(async (trx) => {
+          for (let start = 0; start < batch.length; start += 100) {
+            const chunk = batch.slice(start, start + 100);
+            const ids = await trx
+              .insertInto('share_access_log')
+              .values(chunk)
+              .returning('id')
+              .execute();
+            await trx
+              .insertInto('ledger_events')
+              .values(chunk.map((record, i) => this.ledgerRow(Number(ids[i]?.id), record)))
+              .execute();
+          }
+        });
       } catch (error) {
         this.logger.error({ err: error, records: batch.length }, 'could not write the access log');
       }
@@ -244,10 +312,15 @@ export interface SharingRuntime {
   rateLimiter: GrantRateLimiter;
 }
 
-export function createSharingRuntime(db: Db, signingKey: string, logger: Logger): SharingRuntime {
+export function createSharingRuntime(
+  db: Db,
+  signingKey: string,
+  personalData: PersonalDataHasher,
+  logger: Logger,
+): SharingRuntime {
   return {
     signer: new ResponseSigner(signingKey),
-    accessLog: new AccessLog(db, logger),
+    accessLog: new AccessLog(db, personalData, logger),
     rateLimiter: new GrantRateLimiter(),
   };
 }

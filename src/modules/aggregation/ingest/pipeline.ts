@@ -489,7 +489,7 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
         })
         .where('id', '=', batchId)
         .execute();
-      await appendAuditEvent(trx, {
+      await appendAuditEvent(trx, ctx.services.ledger, {
         actor: ctx.actor,
         requestId: ctx.requestId,
         action: 'aggregation.ingest',
@@ -668,7 +668,7 @@ async function storeResourceFile(
         })
         .execute();
       await rename(temporary, storedFilePath(ctx.services.config.dataDir, resource.id, version));
-      await appendAuditEvent(trx, {
+      await appendAuditEvent(trx, ctx.services.ledger, {
         actor: ctx.actor,
         requestId: ctx.requestId,
         action: 'aggregation.ingest',

@@ -1,0 +1,116 @@
+import { createHash, createHmac } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { Kysely } from 'kysely';
+import type { Database, LedgerEventTable } from '../../db/schema.ts';
+
+/**
+ * What becomes a leaf of the ledger (issue 6, R6.2, R5.9). The full event is stored as canonical JSON
+ * (RFC 8785) and shown only to those entitled; the public leaf carries its SHA-256 digest, so anyone
+ * checks the log without learning its contents and an entitled party checks that the event it was
+ * shown is the one in the log.
+ */
+
+/** The canonical (RFC 8785) serialization; every body and leaf goes through it. */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new Error('value has no JSON form');
+  return text;
+}
+
+export const sha256Hex = (text: string | Uint8Array): string =>
+  createHash('sha256').update(text).digest('hex');
+
+/** The public leaf of entry `seq`: sequence, time, event type and digest of the full event. */
+export interface Leaf {
+  seq: number;
+  time: string;
+  type: string;
+  digest: string;
+}
+
+export function leafBytes(leaf: Leaf): Buffer {
+  return Buffer.from(canonicalJson(leaf));
+}
+
+/** Keys whose values are personal however they look (R6.3). */
+const PERSONAL_KEYS =
+  /^(end_?user|contact_?(name|phone)|phone|mobile|id_?number|citizen_?id|person_?name|holder)$/i;
+const MOBILE = /^1[3-9][0-9]{9}$/;
+/** Shaped like a GB 11643 number; a wrong check digit is still somebody's mistyped number. */
+const CITIZEN_ID = /^[1-9][0-9]{16}[0-9Xx]$/;
+
+/**
+ * Replaces personal identifiers by a keyed hash (HMAC-SHA-256 under the platform's key), so that
+ * the same person gives the same value across events, and the value itself appears nowhere in the
+ * log: strings shaped like citizen ID numbers (GB 11643) or mobile numbers wherever they occur, and the values of keys
+ * that name a person or their contact.
+ */
+export class PersonalDataHasher {
+  constructor(private readonly key: Buffer) {}
+
+  hash(value: string): string {
+    return `hmac:${createHmac('sha256', this.key).update(value).digest('hex').slice(0, 32)}`;
+  }
+
+  scrub(value: unknown, key = ''): unknown {
+    if (typeof value === 'string') {
+      if (value === '' || value.startsWith('hmac:')) return value;
+      if (PERSONAL_KEYS.test(key)) return this.hash(value);
+      if (MOBILE.test(value)) return this.hash(value);
+      if (CITIZEN_ID.test(value)) return this.hash(value);
+      return value;
+    }
+    if (Array.isArray(value)) return value.map((inner) => this.scrub(inner, key));
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([inner, nested]) => [inner, this.scrub(nested, inner)]),
+      );
+    }
+    return value;
+  }
+}
+
+/** One event handed to the ledger, in the transaction of the change it records. */
+export interface LedgerEventInput {
+  kind: 'audit' | 'access';
+  sourceId: number;
+  type: string;
+  occurredAt: string;
+  orgId: string | null;
+  otherOrgId?: string | null;
+  target: string | null;
+  /** The full event; already scrubbed of personal identifiers. */
+  body: Record<string, unknown>;
+}
+
+export type LedgerEventRow = Omit<LedgerEventTable, 'id'>;
+
+export function ledgerEventRow(event: LedgerEventInput): LedgerEventRow {
+  const body = canonicalJson(event.body);
+  return {
+    kind: event.kind,
+    source_id: event.sourceId,
+    event_type: event.type,
+    occurred_at: event.occurredAt,
+    org_id: event.orgId,
+    other_org_id: event.otherOrgId ?? null,
+    target: event.target,
+    body,
+    digest: sha256Hex(body),
+    leaf_index: null,
+  };
+}
+
+/** How events reach the ledger (Services.ledger); benchmarks measure with and without it. */
+export interface LedgerWriter {
+  personalData: PersonalDataHasher;
+  record(db: Kysely<Database>, event: LedgerEventInput): Promise<void>;
+}
+
+/** Appends one event; sequencing into the tree happens later, in batches (sequencer.ts). */
+export async function recordLedgerEvent(
+  db: Kysely<Database>,
+  event: LedgerEventInput,
+): Promise<void> {
+  await db.insertInto('ledger_events').values(ledgerEventRow(event)).execute();
+}
