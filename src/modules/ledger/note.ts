@@ -98,10 +98,17 @@ export interface NoteVerifier {
 
 /** Parses `name+hex8+base64(alg || key)`; accepts Ed25519 (0x01) and cosignature/v1 (0x04). */
 export function parseVerifierKey(vkey: string): NoteVerifier {
-  const parts = vkey.trim().split('+');
-  if (parts.length !== 3)
+  // Split at the first two plus signs only: standard base64 has plus signs of its own.
+  const trimmed = vkey.trim();
+  const first = trimmed.indexOf('+');
+  const second = trimmed.indexOf('+', first + 1);
+  if (first < 0 || second < 0)
     throw new NoteError('LEDGER_BAD_VERIFIER_KEY', 'a verifier key is name+keyid+key');
-  const [name, hex, encoded] = parts as [string, string, string];
+  const name = trimmed.slice(0, first);
+  const hex = trimmed.slice(first + 1, second);
+  const encoded = trimmed.slice(second + 1);
+  if (!/^[A-Za-z0-9+/]+=*$/.test(encoded))
+    throw new NoteError('LEDGER_BAD_VERIFIER_KEY', 'the key is not standard base64');
   checkKeyName(name);
   const bytes = Buffer.from(encoded, 'base64');
   const alg = bytes[0];
@@ -110,7 +117,7 @@ export function parseVerifierKey(vkey: string): NoteVerifier {
   const raw = bytes.subarray(1);
   if (keyId(name, alg, raw).toString('hex') !== hex)
     throw new NoteError('LEDGER_BAD_VERIFIER_KEY', 'the key ID does not match the key');
-  return { name, keyId: hex, alg, publicKey: publicKeyFromRaw(raw), verifierKey: vkey.trim() };
+  return { name, keyId: hex, alg, publicKey: publicKeyFromRaw(raw), verifierKey: trimmed };
 }
 
 /** A signature line of a note, still unverified. */
