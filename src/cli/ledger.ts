@@ -75,9 +75,7 @@ export function registerLedgerCommands(program: Command, helpers: CliHelpers): v
           if (report.ok)
             process.stdout.write('OK 存证核验通过: every entry matches the signed checkpoints\n');
           for (const problem of report.problems) {
-            process.stdout.write(
-              `TAMPERED ${problem.kind}${problem.entry === null ? '' : ` entry ${problem.entry}`}: ${problem.message}\n`,
-            );
+            process.stdout.write(`TAMPERED ${problem.kind}: ${problem.message}\n`);
           }
         }
         if (!report.ok) process.exitCode = 1;

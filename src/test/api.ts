@@ -12,9 +12,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(engine: Engine, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+export async function createTestApp(
+  engine: Engine,
+  env: NodeJS.ProcessEnv = {},
+  demo: Parameters<typeof loadDemo>[1] = {},
+): Promise<TestApp> {
   const platform = await createTestPlatform(engine, env);
-  await loadDemo(platform.services);
+  await loadDemo(platform.services, demo);
   const app = await buildServer(platform.services);
   await app.ready();
   return {

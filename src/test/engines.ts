@@ -63,6 +63,8 @@ export async function engineAvailable(engine: Engine): Promise<boolean> {
 
 export interface TestPlatform extends Platform {
   config: Config;
+  /** The PostgreSQL schema of this platform (null on SQLite), for a second process on it. */
+  pgSchema: string | null;
   /** Drops the PostgreSQL schema or the SQLite folder. */
   destroy(): Promise<void>;
 }
@@ -91,6 +93,7 @@ export async function createTestPlatform(
   return {
     ...platform,
     config,
+    pgSchema: engine === 'postgres' ? schema : null,
     destroy: async () => {
       await platform.close();
       if (engine === 'postgres') {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import { defineAction, type ActionContext } from '../../core/action.ts';
 import type { Actor } from '../../core/actor.ts';
 import { AppError } from '../../core/errors.ts';
@@ -410,7 +410,7 @@ function scopeEvents<Q extends EventQuery>(query: Q, actor: Actor): Q {
               eb('ledger_events.other_org_id', 'in', deptOrgIds),
             ]
           : []),
-        eb.val(false),
+        sql<boolean>`1 = 0`,
       ]),
   ) as Q;
 }

@@ -166,12 +166,29 @@ export async function verifyLedger(
       );
       const storedLeaf = stored.get(subtreeKey({ level: 0, index }));
       if (storedLeaf && !storedLeaf.equals(hash)) {
-        const elsewhere = [...stored.entries()].find(([, h]) => h.equals(hash));
-        if (elsewhere) {
+        // Is it another entry's event, moved here? Its leaf would hash as sequenced at that place.
+        const elsewhere =
+          problems.length < 5
+            ? [...stored.keys()].find((key) => {
+                const other = key - subtreeKey({ level: 0, index: 0 });
+                return (
+                  other !== index &&
+                  leafHash(
+                    leafBytes({
+                      seq: other,
+                      time: row.occurred_at,
+                      type: row.event_type,
+                      digest: row.digest,
+                    }),
+                  ).equals(stored.get(key) as Hash)
+                );
+              })
+            : undefined;
+        if (elsewhere !== undefined) {
           problem(
             'reordered',
             index,
-            `entry ${index} holds the leaf of entry ${elsewhere[0]} (reordered)`,
+            `entry ${index} holds the event sequenced as entry ${elsewhere} (reordered)`,
           );
         } else {
           problem('modified', index, `entry ${index}: the leaf differs from the one sequenced`);
