@@ -93,6 +93,9 @@ const EmergenciesPage = lazy(() =>
 const SupervisionPage = lazy(() =>
   import('./pages/sharing/SupervisionPage').then((m) => ({ default: m.SupervisionPage })),
 );
+const LedgerPage = lazy(() =>
+  import('./pages/ledger/LedgerPage').then((m) => ({ default: m.LedgerPage })),
+);
 
 const theme: ThemeConfig = {
   token: {
@@ -223,6 +226,7 @@ const router = createBrowserRouter(
         { path: 'sharing/scenarios', element: <ScenariosPage /> },
         { path: 'sharing/emergencies', element: <EmergenciesPage /> },
         { path: 'sharing/supervision', element: <SupervisionPage /> },
+        { path: 'ledger', element: <LedgerPage /> },
         { path: '*', element: <NotFoundResult /> },
       ],
     },

@@ -32,6 +32,7 @@ import {
   TagsOutlined,
   TeamOutlined,
   UserOutlined,
+  VerifiedOutlined,
 } from '@ant-design/icons';
 import { App, Avatar, Button, Layout, Menu, Spin, Tag, Tooltip, Typography } from 'antd';
 import type { MenuProps } from 'antd';
@@ -41,6 +42,7 @@ import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { hasAbility, primaryMembership, useAuth, useMe } from '../auth';
 import { canCompile, canManageThemes, canReview, canSeeTriggers } from '../catalog/roles';
+import { canSearchLedger } from '../pages/ledger/ledgerApi';
 import type { Ability, Me } from '../types';
 import { LanguageSwitch } from './LanguageSwitch';
 import { NotificationBell } from './NotificationBell';
@@ -72,7 +74,8 @@ type MenuLabel =
   | 'sharingDisputes'
   | 'sharingScenarios'
   | 'sharingEmergencies'
-  | 'sharingSupervision';
+  | 'sharingSupervision'
+  | 'ledger';
 
 interface NavItem {
   key: string;
@@ -286,6 +289,13 @@ const NAV: NavItem[] = [
     icon: <AuditOutlined />,
     label: 'audit',
     abilities: ['audit.read'],
+  },
+  {
+    key: 'ledger',
+    path: '/ledger',
+    icon: <VerifiedOutlined />,
+    label: 'ledger',
+    visible: canSearchLedger,
   },
   { key: 'calendar', path: '/calendar', icon: <CalendarOutlined />, label: 'calendar' },
 ];

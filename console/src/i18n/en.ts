@@ -2,10 +2,12 @@ import type { Resources } from './zh-CN';
 
 import share from './share-en';
 import shareAdmin from './share-admin-en';
+import ledger from './ledger-en';
 
 const en: Resources = {
   share,
   shareAdmin,
+  ledger,
   app: {
     name: 'govdx',
     title: 'Government Data Sharing Platform',
@@ -124,6 +126,7 @@ const en: Resources = {
     sharingScenarios: 'Scenarios',
     sharingEmergencies: 'Emergencies',
     sharingSupervision: 'Supervision',
+    ledger: 'Ledger',
   },
   header: {
     org: 'Organisation',

@@ -1,9 +1,11 @@
 import share from './share-zh';
 import shareAdmin from './share-admin-zh';
+import ledger from './ledger-zh';
 
 const zhCN = {
   share,
   shareAdmin,
+  ledger,
   app: {
     name: 'govdx',
     title: '政务数据共享平台',
@@ -122,6 +124,7 @@ const zhCN = {
     sharingScenarios: '场景授权',
     sharingEmergencies: '应急共享',
     sharingSupervision: '共享监管',
+    ledger: '存证核验',
   },
   header: {
     org: '所属机构',

@@ -501,6 +501,9 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
           mode,
           format,
           sourceName: request.sourceName,
+          // The content hash goes into the ledger with the batch (issue 6, R6.2 provenance).
+          sha256,
+          bytes: counts.bytes,
           rowsRead: counts.read,
           rowsInserted: inserted,
           rowsUpdated: updated,
