@@ -40,7 +40,11 @@ export async function createPlatform(
     ledger,
   };
   ledger.sequencer.flushBeforeEachPass(() => services.sharing.accessLog.flush());
-  if (options.migrate !== false) await ledger.registerKey();
+  if (options.migrate !== false) {
+    await ledger.registerKey();
+    // A log always has a signed checkpoint to serve, the empty tree's at first.
+    await ledger.sequencer.sequence();
+  }
   return {
     services,
     close: async () => {

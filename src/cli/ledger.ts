@@ -192,7 +192,7 @@ export function registerLedgerCommands(program: Command, helpers: CliHelpers): v
       'replace the generated log key in the data directory; the old public key stays trusted',
     )
     .action(() =>
-      helpers.withPlatform(async (platform) => {
+      helpers.withPlatform((platform) => {
         const { config, ledger: runtime } = platform.services;
         if (process.env.GOVDX_LEDGER_KEY) {
           throw new AppError('CONFLICT', {
@@ -213,6 +213,7 @@ export function registerLedgerCommands(program: Command, helpers: CliHelpers): v
         process.stdout.write(
           `retired ${runtime.signer.verifierKey}\nnew key written to ${keyFile}; restart the server to sign with it\n`,
         );
+        return Promise.resolve();
       }),
     );
 }

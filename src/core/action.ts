@@ -73,6 +73,12 @@ export interface ActionDefinition<I extends TObject, O extends TSchema, P = unde
   output: O;
   /** Mutating actions run in a transaction and write an audit event in it. */
   mutating: boolean;
+  /**
+   * A read that hands out data (a download, rejected values, an access report): it is recorded like
+   * a change, with an audit event and so a ledger entry after it succeeds (R5.9 "download" logs,
+   * R6.2). The handler may name the target in `ctx.audit.target`; else the input's `code`.
+   */
+  recordsAccess?: boolean;
   policy: Policy<Static<I>>;
   /** Where HTTP reaches it; path parameters (`:code`) are input properties. */
   http?: HttpBinding;

@@ -100,8 +100,13 @@ export async function runAction(
       throw error;
     }
   } else if (!action.mutating) {
-    if ((await action.policy(ctx, input)) !== true) throw deny(ctx.actor);
+    if ((await action.policy(ctx, input)) !== true) {
+      const error = deny(ctx.actor);
+      if (action.recordsAccess) await recordFailure(ctx, action, input, error);
+      throw error;
+    }
     output = await action.handler(ctx, input, undefined);
+    if (action.recordsAccess) await recordAccess(ctx, action, input);
   } else {
     try {
       const prepared: unknown = action.prepare ? await action.prepare(input, services) : undefined;
@@ -138,6 +143,24 @@ export async function runAction(
     }
   }
   return output;
+}
+
+/** The audit event (and ledger entry) of a read that handed out data (`recordsAccess`). */
+async function recordAccess(
+  ctx: ActionContext,
+  action: AnyAction,
+  input: Record<string, unknown>,
+): Promise<void> {
+  await appendAuditEvent(ctx.services.db.kysely, ctx.services.ledger, {
+    actor: ctx.actor,
+    requestId: ctx.requestId,
+    action: action.name,
+    target: ctx.audit.target ?? (typeof input.code === 'string' ? `resource:${input.code}` : null),
+    orgId: ctx.audit.orgId,
+    outcome: 'success',
+    details: { input, ...ctx.audit.details },
+    occurredAt: ctx.now,
+  });
 }
 
 /**

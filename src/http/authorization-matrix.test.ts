@@ -21,6 +21,13 @@ const PUBLIC_ACTIONS = new Set([
   'catalog.dcat',
   'catalog.themes.list',
   'share.signingKeys',
+  // The ledger's public, read-only interface (issue 6): proofs reveal no event content.
+  'ledger.checkpoint',
+  'ledger.verifierKey',
+  'ledger.verifierKeys',
+  'ledger.entry',
+  'ledger.proof.inclusion',
+  'ledger.proof.consistency',
 ]);
 // Mutating only the caller's own bookkeeping (marking its notifications read), so auditors may.
 const OWN_BOOKKEEPING = new Set(['notification.read', 'notification.readAll']);

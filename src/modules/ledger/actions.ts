@@ -535,10 +535,10 @@ const eventList = defineAction({
 });
 
 async function entitledEvent(ctx: ActionContext, id: number): Promise<EventRow> {
-  const row = (await scopeEvents(eventsQuery(ctx), ctx.actor)
+  const row: EventRow | undefined = await scopeEvents(eventsQuery(ctx), ctx.actor)
     .select(EVENT_COLUMNS)
     .where('ledger_events.id', '=', id)
-    .executeTakeFirst()) as EventRow | undefined;
+    .executeTakeFirst();
   if (!row) throw new AppError('NOT_FOUND');
   return row;
 }
@@ -599,6 +599,7 @@ const eventBundle = defineAction({
   input: Input({ id: Type.Integer({ minimum: 1 }) }),
   output: FileResult,
   mutating: false,
+  recordsAccess: true,
   http: { method: 'GET', path: '/ledger/events/:id/bundle', produces: ['application/json'] },
   policy: (ctx) => mayReadEvents(ctx.actor),
   handler: async (ctx, input) => {

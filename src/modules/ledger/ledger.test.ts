@@ -632,3 +632,50 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('ledger key rotation (govdx ledger rotate-key)', () => {
+  it('keeps checkpoints signed by the retired key verifiable, and only with that key trusted', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'govdx-rotate-'));
+    try {
+      const env = {
+        ...process.env,
+        GOVDX_DATA_DIR: dir,
+        GOVDX_LOG_LEVEL: 'silent',
+        GOVDX_LEDGER_KEY: '',
+        GOVDX_DATABASE_URL: `sqlite:${path.join(dir, 'govdx.db')}`,
+      };
+      const govdx = (...args: string[]) =>
+        spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+      const first = govdx('ledger', 'verify');
+      assert.equal(first.status, 0, first.stdout + first.stderr);
+      const oldKey = readFileSync(path.join(dir, 'ledger-key.pem'), 'utf8');
+      const rotated = govdx('ledger', 'rotate-key');
+      assert.equal(rotated.status, 0, rotated.stdout + rotated.stderr);
+      assert.match(rotated.stdout, /^retired govdx\.local\/ledger\+[0-9a-f]{8}\+/);
+      assert.notEqual(readFileSync(path.join(dir, 'ledger-key.pem'), 'utf8'), oldKey);
+      // The next start registers the new key and retires the old one.
+      assert.equal(govdx('action', 'region.list', '{}').status, 0);
+      const after = govdx('ledger', 'verify', '--json');
+      assert.equal(after.status, 0, after.stdout + after.stderr);
+      const report = JSON.parse(after.stdout) as { checkpoints: number; ok: boolean };
+      assert.ok(report.ok && report.checkpoints >= 1);
+      const keys = spawnSync(process.execPath, [BIN, 'action', 'ledger.status', '{}'], {
+        env,
+        encoding: 'utf8',
+      });
+      const status = JSON.parse(keys.stdout) as { keys: { retiredAt: string | null }[] };
+      assert.equal(status.keys.length, 2);
+      assert.equal(status.keys.filter((key) => key.retiredAt === null).length, 1);
+      // Without the retired key among the trusted ones, its checkpoints no longer count.
+      rmSync(path.join(dir, 'ledger-trusted-keys'));
+      const untrusted = govdx('ledger', 'verify');
+      assert.equal(untrusted.status, 1);
+      assert.match(
+        untrusted.stdout,
+        /TAMPERED signature: checkpoint of size \d+ is not signed by a trusted key/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

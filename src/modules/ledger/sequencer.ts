@@ -90,7 +90,30 @@ export class LedgerSequencer {
     return { ...result, appended: total };
   }
 
+  /** Whether a pass has anything to do; read-only, so that an idle log writes nothing. */
+  private async idle(): Promise<number | null> {
+    const kysely = this.db.kysely;
+    const [size, pending, latest] = await Promise.all([
+      treeSize(kysely),
+      kysely
+        .selectFrom('ledger_events')
+        .select('id')
+        .where('leaf_index', 'is', null)
+        .limit(1)
+        .executeTakeFirst(),
+      kysely
+        .selectFrom('ledger_checkpoints')
+        .select('tree_size')
+        .orderBy('tree_size', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    ]);
+    return !pending && latest && Number(latest.tree_size) === size ? size : null;
+  }
+
   private async pass(): Promise<SequenceResult> {
+    const idleSize = await this.idle();
+    if (idleSize !== null) return { appended: 0, treeSize: idleSize, checkpoint: null };
     const kysely = this.db.kysely;
     return kysely.transaction().execute(async (trx) => {
       const now = new Date().toISOString();

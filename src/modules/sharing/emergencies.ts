@@ -702,6 +702,7 @@ const report = defineAction({
   }),
   output: Type.Union([EmergencyReport, FileResult]),
   mutating: false,
+  recordsAccess: true,
   http: { method: 'GET', path: '/share/emergencies/:code/report' },
   // Supervision of emergency use: the authority over it, auditors and the CLI.
   policy: async (ctx, input) => {

@@ -374,6 +374,7 @@ const batchRejectionsExport = defineAction({
   }),
   output: FileResult,
   mutating: false,
+  recordsAccess: true,
   http: {
     method: 'GET',
     path: '/batches/:id/rejections/export',
@@ -459,6 +460,7 @@ const fileGet = defineAction({
   }),
   output: FileResult,
   mutating: false,
+  recordsAccess: true,
   http: { method: 'GET', path: '/resources/:code/files/:version', produces: ['*/*'] },
   policy: (ctx, input) => canRead(ctx, input.code),
   handler: async (ctx, input) => {
