@@ -31,7 +31,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectInfo): Promise<voi
   await sql`create index ledger_events_pending on ledger_events (id) where leaf_index is null`.execute(
     db,
   );
-  await db.schema.createIndex('ledger_events_target').on('ledger_events').column('target').execute();
+  await db.schema
+    .createIndex('ledger_events_target')
+    .on('ledger_events')
+    .column('target')
+    .execute();
   await db.schema.createIndex('ledger_events_org').on('ledger_events').column('org_id').execute();
 
   // Hash of every complete subtree, keyed by level * 2^40 + index (modules/ledger/merkle.ts).
@@ -50,7 +54,7 @@ export async function up(db: Kysely<unknown>, dialect: DialectInfo): Promise<voi
     .execute();
   await db
     .insertInto('ledger_state' as never)
-    .values({ id: 1, tree_size: 0, updated_at: new Date().toISOString() } as never)
+    .values({ id: 1, tree_size: 0, updated_at: new Date().toISOString() })
     .execute();
 
   await db.schema
