@@ -28,8 +28,16 @@ export interface Leaf {
   digest: string;
 }
 
+/**
+ * The leaf's canonical JSON, written out directly: the members are already in RFC 8785 order and
+ * JSON.stringify escapes strings as RFC 8785 does. The sequencer and `ledger verify` build one per
+ * entry, and the generic canonicalizer cost a sixth of verification (`leafBytes` equals
+ * `canonicalJson(leaf)`, checked in merkle.test.ts).
+ */
 export function leafBytes(leaf: Leaf): Buffer {
-  return Buffer.from(canonicalJson(leaf));
+  return Buffer.from(
+    `{"digest":${JSON.stringify(leaf.digest)},"seq":${leaf.seq},"time":${JSON.stringify(leaf.time)},"type":${JSON.stringify(leaf.type)}}`,
+  );
 }
 
 /** Keys whose values are personal however they look (R6.3). */

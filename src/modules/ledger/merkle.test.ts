@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { canonicalJson, leafBytes } from './events.ts';
 import {
   appendLeaves,
   EMPTY_ROOT,
@@ -154,6 +155,17 @@ describe('Merkle tree (RFC 6962)', () => {
       { level: 2, index: 2 },
       { level: 0, index: 12 },
     ]);
+  });
+});
+
+describe('ledger leaves (RFC 8785)', () => {
+  it('writes the same bytes as the canonicalizer, escapes included', () => {
+    for (const leaf of [
+      { seq: 0, time: '2026-11-24T08:00:00.000Z', type: 'org.create', digest: 'ab'.repeat(32) },
+      { seq: 123456789, time: 't"\\\u0001\u2028é', type: '共享.\n', digest: '' },
+    ]) {
+      assert.equal(leafBytes(leaf).toString(), canonicalJson(leaf));
+    }
   });
 });
 
