@@ -238,94 +238,109 @@ function pushLeaf(edge: Hash[], index: number, hash: Hash): void {
   edge.push(merged);
 }
 
+type EventRowRef = { kind: string; source_id: number; leaf_index: number | null; body: string };
+
+/** How the rows behind one kind of event are loaded and compared with the event's body. */
+interface SourceCheck<S> {
+  kind: 'audit' | 'access';
+  label: string;
+  load(db: Kysely<Database>, ids: number[]): Promise<(S & { id: number })[]>;
+  matches(source: S, body: Record<string, unknown>): boolean;
+}
+
+const auditSources: SourceCheck<{
+  action: string;
+  outcome: string;
+  target: string | null;
+  occurred_at: string;
+  actor_name: string;
+  details: string;
+}> = {
+  kind: 'audit',
+  label: 'audit event',
+  load: (db, ids) =>
+    db
+      .selectFrom('audit_events')
+      .select(['id', 'action', 'outcome', 'target', 'occurred_at', 'actor_name', 'details'])
+      .where('id', 'in', ids)
+      .execute(),
+  matches: (source, body) =>
+    source.action === body.action &&
+    source.outcome === body.outcome &&
+    source.target === body.target &&
+    source.occurred_at === body.time &&
+    source.actor_name === (body.actor as { name?: string }).name &&
+    canonicalJson(JSON.parse(source.details)) === canonicalJson(body.details),
+};
+
+const accessSources: SourceCheck<{
+  occurred_at: string;
+  operation: string;
+  status: number;
+  grant_id: string | null;
+  resource_code: string | null;
+  row_count: number;
+}> = {
+  kind: 'access',
+  label: 'access record',
+  load: (db, ids) =>
+    db
+      .selectFrom('share_access_log')
+      .select([
+        'id',
+        'occurred_at',
+        'operation',
+        'status',
+        'grant_id',
+        'resource_code',
+        'row_count',
+      ])
+      .where('id', 'in', ids)
+      .execute(),
+  matches: (source, body) =>
+    source.occurred_at === body.time &&
+    source.operation === body.operation &&
+    Number(source.status) === body.status &&
+    source.grant_id === body.grantId &&
+    source.resource_code === body.resourceCode &&
+    Number(source.row_count) === body.rowCount,
+};
+
 /** The audit and access-log rows must still say what their ledger events say. */
 async function crossCheckSources(
   db: Kysely<Database>,
-  rows: { kind: string; source_id: number; leaf_index: number | null; body: string }[],
+  rows: EventRowRef[],
   problem: (kind: ProblemKind, entry: number | null, message: string) => void,
 ): Promise<void> {
-  const audit = rows.filter((row) => row.kind === 'audit');
-  const access = rows.filter((row) => row.kind === 'access');
-  for (let start = 0; start < audit.length; start += 1000) {
-    const chunk = audit.slice(start, start + 1000);
-    const sources = new Map(
-      (
-        await db
-          .selectFrom('audit_events')
-          .selectAll()
-          .where(
-            'id',
-            'in',
-            chunk.map((row) => Number(row.source_id)),
-          )
-          .execute()
-      ).map((row) => [Number(row.id), row]),
+  await crossCheck(db, rows, auditSources, problem);
+  await crossCheck(db, rows, accessSources, problem);
+}
+
+async function crossCheck<S>(
+  db: Kysely<Database>,
+  rows: EventRowRef[],
+  check: SourceCheck<S>,
+  problem: (kind: ProblemKind, entry: number | null, message: string) => void,
+): Promise<void> {
+  const ofKind = rows.filter((row) => row.kind === check.kind);
+  for (let start = 0; start < ofKind.length; start += 1000) {
+    const chunk = ofKind.slice(start, start + 1000);
+    const loaded = await check.load(
+      db,
+      chunk.map((row) => Number(row.source_id)),
     );
+    const sources = new Map(loaded.map((source) => [Number(source.id), source]));
     for (const row of chunk) {
-      const body = JSON.parse(row.body) as Record<string, unknown>;
       const source = sources.get(Number(row.source_id));
-      const mismatch =
-        !source ||
-        source.action !== body.action ||
-        source.outcome !== body.outcome ||
-        source.target !== body.target ||
-        source.occurred_at !== body.time ||
-        source.actor_name !== (body.actor as { name?: string }).name ||
-        canonicalJson(JSON.parse(source.details)) !== canonicalJson(body.details);
-      if (mismatch) {
-        problem(
-          'source',
-          Number(row.leaf_index),
-          source
-            ? `audit event #${row.source_id} was changed after entry ${row.leaf_index} recorded it`
-            : `audit event #${row.source_id} of entry ${row.leaf_index} was deleted`,
-        );
-      }
-    }
-  }
-  for (let start = 0; start < access.length; start += 1000) {
-    const chunk = access.slice(start, start + 1000);
-    const sources = new Map(
-      (
-        await db
-          .selectFrom('share_access_log')
-          .select([
-            'id',
-            'occurred_at',
-            'operation',
-            'status',
-            'grant_id',
-            'resource_code',
-            'row_count',
-          ])
-          .where(
-            'id',
-            'in',
-            chunk.map((row) => Number(row.source_id)),
-          )
-          .execute()
-      ).map((row) => [Number(row.id), row]),
-    );
-    for (const row of chunk) {
-      const body = JSON.parse(row.body) as Record<string, unknown>;
-      const source = sources.get(Number(row.source_id));
-      const mismatch =
-        !source ||
-        source.occurred_at !== body.time ||
-        source.operation !== body.operation ||
-        Number(source.status) !== body.status ||
-        source.grant_id !== body.grantId ||
-        source.resource_code !== body.resourceCode ||
-        Number(source.row_count) !== body.rowCount;
-      if (mismatch) {
-        problem(
-          'source',
-          Number(row.leaf_index),
-          source
-            ? `access record #${row.source_id} was changed after entry ${row.leaf_index} recorded it`
-            : `access record #${row.source_id} of entry ${row.leaf_index} was deleted`,
-        );
-      }
+      if (source && check.matches(source, JSON.parse(row.body) as Record<string, unknown>))
+        continue;
+      problem(
+        'source',
+        Number(row.leaf_index),
+        source
+          ? `${check.label} #${row.source_id} was changed after entry ${row.leaf_index} recorded it`
+          : `${check.label} #${row.source_id} of entry ${row.leaf_index} was deleted`,
+      );
     }
   }
 }
