@@ -1,5 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../core/errors.ts';
@@ -202,10 +209,10 @@ export function registerLedgerCommands(program: Command, helpers: CliHelpers): v
         }
         const keyFile = path.join(config.dataDir, 'ledger-key.pem');
         mkdirSync(config.dataDir, { recursive: true });
-        writeFileSync(
-          path.join(config.dataDir, TRUSTED_KEYS_FILE),
-          `${existsSync(path.join(config.dataDir, TRUSTED_KEYS_FILE)) ? readFileSync(path.join(config.dataDir, TRUSTED_KEYS_FILE), 'utf8') : '# retired ledger keys, trusted by govdx ledger verify\n'}${runtime.signer.verifierKey}\n`,
-        );
+        const trustedFile = path.join(config.dataDir, TRUSTED_KEYS_FILE);
+        if (!existsSync(trustedFile))
+          writeFileSync(trustedFile, '# retired ledger keys, trusted by govdx ledger verify\n');
+        appendFileSync(trustedFile, `${runtime.signer.verifierKey}\n`);
         const { privateKey } = generateKeyPairSync('ed25519');
         const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
         writeFileSync(`${keyFile}.new`, pem, { mode: 0o600 });

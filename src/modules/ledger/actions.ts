@@ -5,7 +5,7 @@ import type { Actor } from '../../core/actor.ts';
 import { AppError } from '../../core/errors.ts';
 import { fileResult, FileResult, RawResultSchema, type RawResult } from '../../core/files.ts';
 import { hasRole, isAuditor, isAuthenticated, isSystem } from '../../core/policy.ts';
-import { Input } from '../../core/schemas.ts';
+import { Input, Timestamp } from '../../core/schemas.ts';
 import type { Database } from '../../db/schema.ts';
 import { leafBytes } from './events.ts';
 import { leafHash, proveConsistency, verifyInclusion } from './merkle.ts';
@@ -246,7 +246,6 @@ function cosignatureError(en: string): AppError {
   );
 }
 
-const Timestamp = Type.String();
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 

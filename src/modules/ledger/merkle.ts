@@ -158,25 +158,36 @@ export function appendLeaves(
 ): { stored: { ref: SubtreeRef; hash: Hash }[]; edge: Hash[] } {
   const stack = [...edge];
   const stored: { ref: SubtreeRef; hash: Hash }[] = [];
-  let position = size;
-  for (const leaf of leafHashes) {
-    let hash = leaf;
-    let level = 0;
-    let index = position;
-    stored.push({ ref: { level, index }, hash });
-    // Each trailing 1 bit of the position closes a subtree with the one to its left.
-    while (index % 2 === 1) {
-      const left = stack.pop();
-      if (!left) throw new Error('ledger right edge is shorter than the tree size requires');
-      hash = nodeHash(left, hash);
-      level++;
-      index = (index - 1) / 2;
-      stored.push({ ref: { level, index }, hash });
-    }
-    stack.push(hash);
-    position++;
-  }
+  leafHashes.forEach((leaf, offset) =>
+    pushLeaf(stack, size + offset, leaf, (ref, hash) => stored.push({ ref, hash })),
+  );
   return { stored, edge: stack };
+}
+
+/**
+ * Appends leaf `index` to the right edge `edge` in place (the complete subtrees of [0, index),
+ * largest first), reporting every subtree it completes, the leaf itself included.
+ */
+export function pushLeaf(
+  edge: Hash[],
+  index: number,
+  leaf: Hash,
+  completed?: (ref: SubtreeRef, hash: Hash) => void,
+): void {
+  let hash = leaf;
+  let level = 0;
+  let position = index;
+  completed?.({ level, index: position }, hash);
+  // Each trailing 1 bit of the position closes a subtree with the one to its left.
+  while (position % 2 === 1) {
+    const left = edge.pop();
+    if (!left) throw new Error('ledger right edge is shorter than the tree size requires');
+    hash = nodeHash(left, hash);
+    level++;
+    position = (position - 1) / 2;
+    completed?.({ level, index: position }, hash);
+  }
+  edge.push(hash);
 }
 
 /** RFC 9162 §2.1.3.2: checks an inclusion proof of `leaf` at `index` in the tree of `size`. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { canonicalJson, leafBytes, sha256Hex } from './events.ts';
-import { foldSubtrees, leafHash, nodeHash, subtreeKey, type Hash } from './merkle.ts';
+import { foldSubtrees, leafHash, pushLeaf, subtreeKey, type Hash } from './merkle.ts';
 import { parseCheckpointText, parseNote, verifyNoteSignature, type NoteVerifier } from './note.ts';
 
 /**
@@ -225,17 +225,6 @@ export async function verifyLedger(
     problems,
     durationMs: Date.now() - started,
   };
-}
-
-/** Appends one leaf hash to the right edge, merging completed subtrees (merkle.appendLeaves). */
-function pushLeaf(edge: Hash[], index: number, hash: Hash): void {
-  let merged = hash;
-  let position = index;
-  while (position % 2 === 1) {
-    merged = nodeHash(edge.pop() as Hash, merged);
-    position = (position - 1) / 2;
-  }
-  edge.push(merged);
 }
 
 type EventRowRef = { kind: string; source_id: number; leaf_index: number | null; body: string };
