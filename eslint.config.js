@@ -37,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['console/src/**/*.{ts,tsx}'],
+    files: ['console/src/**/*.{ts,tsx}', 'portal/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

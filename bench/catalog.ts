@@ -7,7 +7,6 @@
  * The 100,000 entries are variations of the 81 demo entries, written straight into the search tables
  * (the lifecycle actions are measured by the tests, not here). BENCH_ENTRIES overrides the count.
  */
-import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { getAction } from '../src/actions.ts';
@@ -15,64 +14,14 @@ import { runAction } from '../src/core/run-action.ts';
 import { catalogToWorkbook, type CatalogEntry } from '../src/modules/catalog/xlsx.ts';
 import { loadDemo } from '../src/demo/demo.ts';
 import { DEMO_CATALOG_ENTRIES } from '../src/modules/catalog/demo-entries.ts';
-import {
-  indexResource,
-  searchCatalog,
-  segmentQuery,
-  type SearchParams,
-} from '../src/modules/catalog/search.ts';
+import { searchCatalog, segmentQuery, type SearchParams } from '../src/modules/catalog/search.ts';
 import { createTestPlatform, engineAvailable } from '../src/test/engines.ts';
 import type { Engine } from '../src/db/dialect.ts';
+import { percentile, QUERY_WORDS, writeCatalogEntries } from './catalog-entries.ts';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
 const TARGET_P95_MS = 50;
-const DISTRICTS = [
-  '中心区',
-  '东城区',
-  '西城区',
-  '南湖区',
-  '北山区',
-  '高新区',
-  '经开区',
-  '滨江区',
-  '临港新区',
-  '青山县',
-];
-const TOPICS = [
-  '年度',
-  '季度汇总',
-  '明细',
-  '统计',
-  '台账',
-  '名录',
-  '档案',
-  '监测',
-  '核验',
-  '变更记录',
-];
-const QUERY_WORDS = [
-  '户籍',
-  '人口',
-  '营业执照',
-  '不动产',
-  '空气质量',
-  '医疗机构',
-  '社会保险',
-  '学校',
-  '公交',
-  '气象',
-  '企业信用',
-  '婚姻登记',
-  '税务',
-  '公积金',
-  '用水',
-  '执业医师',
-  '驾驶证',
-  '养老',
-  '就业',
-  '排污许可',
-];
 const FACETS: Partial<SearchParams>[] = [
   {},
   { shareClass: 'unconditional' },
@@ -83,82 +32,14 @@ const FACETS: Partial<SearchParams>[] = [
   { openClass: 'unconditional', sort: 'newest' },
 ];
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 async function run(engine: Engine): Promise<void> {
   const platform = await createTestPlatform(engine);
   try {
     const { kysely: db, dialect } = platform.services.db;
     await loadDemo(platform.services);
-    const orgs = new Map(
-      (
-        await db
-          .selectFrom('orgs')
-          .innerJoin('regions', 'regions.code', 'orgs.region_code')
-          .select(['orgs.id', 'orgs.code', 'orgs.name', 'regions.path'])
-          .execute()
-      ).map((org) => [org.code, org]),
-    );
     const started = performance.now();
-    const batch = 1000;
-    for (let start = 0; start < ENTRIES - DEMO_CATALOG_ENTRIES.length; start += batch) {
-      await db.transaction().execute(async (trx) => {
-        for (
-          let i = start;
-          i < Math.min(start + batch, ENTRIES - DEMO_CATALOG_ENTRIES.length);
-          i++
-        ) {
-          const template = DEMO_CATALOG_ENTRIES[i % DEMO_CATALOG_ENTRIES.length]!;
-          const org = orgs.get(template.orgCode)!;
-          const district =
-            DISTRICTS[Math.floor(i / DEMO_CATALOG_ENTRIES.length) % DISTRICTS.length]!;
-          const topic =
-            TOPICS[
-              Math.floor(i / (DEMO_CATALOG_ENTRIES.length * DISTRICTS.length)) % TOPICS.length
-            ]!;
-          const content = {
-            ...template.content,
-            name: `${district}${template.content.name}${topic}${i}`,
-          };
-          const id = randomUUID();
-          const code = `BENCH-${String(i).padStart(7, '0')}`;
-          await trx
-            .insertInto('resources')
-            .values({
-              id,
-              code,
-              org_id: org.id,
-              live_version: 1,
-              latest_version: 1,
-              created_at: new Date().toISOString(),
-            })
-            .execute();
-          await indexResource(trx, dialect, {
-            resourceId: id,
-            code,
-            version: 1,
-            orgId: org.id,
-            orgCode: org.code,
-            orgName: org.name,
-            regionPath: org.path,
-            publishedAt: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(),
-            content,
-          });
-        }
-      });
-    }
-    if (engine === 'postgres') await sql`analyze`.execute(db);
+    const count = await writeCatalogEntries(platform.services, ENTRIES);
     const loadSeconds = (performance.now() - started) / 1000;
-    const count = Number(
-      (
-        await db
-          .selectFrom('resource_search')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
     console.log(`[${engine}] ${count} entries indexed in ${loadSeconds.toFixed(1)} s`);
 
     const ours: number[] = [];

@@ -17,14 +17,17 @@ export const CHROMIUM = process.env.GOVDX_CHROMIUM ?? '/usr/bin/chromium';
 export const DEMO_PASSWORD = 'Govdx@2026';
 export const STEP_TIMEOUT = 20_000;
 
+/** Builds the console and the public portal (issue 7) when they are not built yet. */
 export function ensureConsoleBuilt(): void {
-  if (existsSync(path.join(ROOT, 'dist/console/index.html'))) return;
-  const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
-  const res = spawnSync(process.execPath, [vite, 'build', '--config', 'console/vite.config.ts'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  assert.equal(res.status, 0, 'building the console (vite build) failed');
+  for (const app of ['console', 'portal']) {
+    if (existsSync(path.join(ROOT, `dist/${app}/index.html`))) continue;
+    const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
+    const res = spawnSync(process.execPath, [vite, 'build', '--config', `${app}/vite.config.ts`], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    assert.equal(res.status, 0, `building the ${app} (vite build) failed`);
+  }
 }
 
 export interface BrowserSession {

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// `npm start`: the quick start. Builds the console if it is missing or older than its sources, then
-// serves everything with the demo jurisdiction loaded into an empty embedded database.
+// `npm start`: the quick start. Builds the console and the open portal (which shares some of the
+// console's sources) if either is missing or older than its sources, then serves everything with
+// the demo jurisdiction loaded into an empty embedded database.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const builtIndex = path.join(root, 'dist/console/index.html');
+const builtIndexes = ['console', 'portal'].map((app) => path.join(root, `dist/${app}/index.html`));
 
 function newestMtime(dir) {
   return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
@@ -18,9 +19,11 @@ function newestMtime(dir) {
 }
 
 const stale =
-  !existsSync(builtIndex) || newestMtime(path.join(root, 'console')) > statSync(builtIndex).mtimeMs;
+  !builtIndexes.every((index) => existsSync(index)) ||
+  Math.max(newestMtime(path.join(root, 'console')), newestMtime(path.join(root, 'portal'))) >
+    Math.min(...builtIndexes.map((index) => statSync(index).mtimeMs));
 if (stale) {
-  console.log('Building the console (dist/console) ...');
+  console.log('Building the console (dist/console) and the open portal (dist/portal) ...');
   const build = spawnSync('npm', ['run', 'build:console'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }

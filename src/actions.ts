@@ -9,6 +9,7 @@ import { calendarActions } from './modules/calendar/actions.ts';
 import { catalogActions } from './modules/catalog/actions.ts';
 import { exchangeActions } from './modules/catalog/exchange.ts';
 import { orgActions } from './modules/orgs/actions.ts';
+import { openActions } from './modules/open/index.ts';
 import { problemActions } from './modules/problems/actions.ts';
 import { regionActions } from './modules/regions/actions.ts';
 import { dataApiActions } from './modules/sharing/data-api.ts';
@@ -44,6 +45,7 @@ export const ACTIONS: readonly AnyAction[] = [
   ...emergencyActions,
   ...usageActions,
   ...ledgerActions,
+  ...openActions,
 ];
 
 const BY_NAME = new Map(ACTIONS.map((action) => [action.name, action]));

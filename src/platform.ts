@@ -6,6 +6,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { CredentialCache } from './modules/auth/credential-cache.ts';
 import { WorkingDayCalendar } from './modules/calendar/calendar.ts';
 import { createLedgerRuntime } from './modules/ledger/runtime.ts';
+import { createOpenRuntime } from './modules/open/runtime.ts';
 import { createSharingRuntime } from './modules/sharing/runtime.ts';
 
 export interface Platform {
@@ -38,8 +39,10 @@ export async function createPlatform(
     credentials: new CredentialCache(db, config.sessionSecret, logger),
     sharing: createSharingRuntime(db, config.signingKey, ledger.personalData, logger),
     ledger,
+    open: createOpenRuntime(config, db, ledger, logger),
   };
   ledger.sequencer.flushBeforeEachPass(() => services.sharing.accessLog.flush());
+  ledger.sequencer.flushBeforeEachPass(() => services.open.accessLog.flush());
   if (options.migrate !== false) {
     await ledger.registerKey();
     // A log always has a signed checkpoint to serve, the empty tree's at first.
@@ -49,6 +52,7 @@ export async function createPlatform(
     services,
     close: async () => {
       await services.sharing.accessLog.flush();
+      await services.open.accessLog.flush();
       await ledger.sequencer.stop();
       await db.close();
     },

@@ -9,7 +9,8 @@ import { Navigate, RouterProvider, createBrowserRouter, useLocation } from 'reac
 import { AuthProvider, hasAbility, useAuth } from './auth';
 import { ForbiddenResult, NotFoundResult } from './components/common';
 import { AppLayout } from './components/AppLayout';
-import type { Ability } from './types';
+import type { Ability, Me } from './types';
+import { canHandleOpen, canSeeOpenStats, isOpenAuthority } from './pages/open/open';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
 
@@ -93,6 +94,24 @@ const EmergenciesPage = lazy(() =>
 const SupervisionPage = lazy(() =>
   import('./pages/sharing/SupervisionPage').then((m) => ({ default: m.SupervisionPage })),
 );
+const OpenApplicationsPage = lazy(() =>
+  import('./pages/open/ApplicationsPage').then((m) => ({ default: m.ApplicationsPage })),
+);
+const OpenAgreementsPage = lazy(() =>
+  import('./pages/open/AgreementsPage').then((m) => ({ default: m.AgreementsPage })),
+);
+const OpenRequestsPage = lazy(() =>
+  import('./pages/open/DataRequestsPage').then((m) => ({ default: m.DataRequestsPage })),
+);
+const OpenShowcasePage = lazy(() =>
+  import('./pages/open/ShowcasePage').then((m) => ({ default: m.ShowcasePage })),
+);
+const OpenAccountsPage = lazy(() =>
+  import('./pages/open/AccountsPage').then((m) => ({ default: m.AccountsPage })),
+);
+const OpenStatsPage = lazy(() =>
+  import('./pages/open/StatsPage').then((m) => ({ default: m.StatsPage })),
+);
 const LedgerPage = lazy(() =>
   import('./pages/ledger/LedgerPage').then((m) => ({ default: m.LedgerPage })),
 );
@@ -133,6 +152,15 @@ function RequireAuth() {
 function RequireAbility({ any, children }: { any: Ability[]; children: ReactNode }) {
   const { me } = useAuth();
   return hasAbility(me, ...any) ? children : <ForbiddenResult />;
+}
+
+/**
+ * Pages offered by role (as the menu offers them; 数据使用协议 is also readable by the departments
+ * that decide applications, from the application's agreement version). The server decides anyway.
+ */
+function RequireRole({ when, children }: { when: (me: Me) => boolean; children: ReactNode }) {
+  const { me } = useAuth();
+  return me && when(me) ? children : <ForbiddenResult />;
 }
 
 function redirectTarget(state: unknown): string {
@@ -226,6 +254,63 @@ const router = createBrowserRouter(
         { path: 'sharing/scenarios', element: <ScenariosPage /> },
         { path: 'sharing/emergencies', element: <EmergenciesPage /> },
         { path: 'sharing/supervision', element: <SupervisionPage /> },
+        { path: 'open', element: <Navigate to="/open/applications" replace /> },
+        {
+          path: 'open/applications',
+          element: (
+            <RequireRole when={canHandleOpen}>
+              <OpenApplicationsPage />
+            </RequireRole>
+          ),
+        },
+        {
+          path: 'open/agreements',
+          element: (
+            <RequireRole when={canHandleOpen}>
+              <OpenAgreementsPage />
+            </RequireRole>
+          ),
+        },
+        {
+          path: 'open/requests',
+          element: (
+            <RequireRole when={canHandleOpen}>
+              <OpenRequestsPage />
+            </RequireRole>
+          ),
+        },
+        {
+          path: 'open/showcase',
+          element: (
+            <RequireRole when={isOpenAuthority}>
+              <OpenShowcasePage />
+            </RequireRole>
+          ),
+        },
+        {
+          path: 'open/accounts',
+          element: (
+            <RequireRole when={isOpenAuthority}>
+              <OpenAccountsPage />
+            </RequireRole>
+          ),
+        },
+        {
+          path: 'open/feedback',
+          element: (
+            <RequireRole when={canHandleOpen}>
+              <ProblemsPage reporterKind="public" />
+            </RequireRole>
+          ),
+        },
+        {
+          path: 'open/stats',
+          element: (
+            <RequireRole when={canSeeOpenStats}>
+              <OpenStatsPage />
+            </RequireRole>
+          ),
+        },
         { path: 'ledger', element: <LedgerPage /> },
         { path: '*', element: <NotFoundResult /> },
       ],

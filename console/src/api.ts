@@ -112,7 +112,8 @@ function codeFromStatus(status: number): ErrorCode {
   return 'INTERNAL';
 }
 
-function parseError(status: number, body: unknown): ApiError {
+/** The platform's error envelope `{error:{code,message,fields,requestId,reason,data}}` as an ApiError. */
+export function parseError(status: number, body: unknown): ApiError {
   const err = isRecord(body) ? body.error : undefined;
   if (isRecord(err)) {
     const rawCode = typeof err.code === 'string' ? err.code : '';

@@ -73,6 +73,50 @@ export function styleHeaderRow(sheet: Worksheet, columnCount: number): void {
   sheet.views = [{ state: 'frozen', ySplit: 1 }];
 }
 
+export interface ExportSheet<T> {
+  sheetName: string;
+  columns: ExportColumn<T>[];
+  rows: readonly T[];
+}
+
+function addExportSheet<T>(workbook: Workbook, spec: ExportSheet<T>): void {
+  const sheet = workbook.addWorksheet(spec.sheetName);
+  sheet.columns = spec.columns.map((c) => ({ header: c.header, width: c.width ?? 16 }));
+  for (const row of spec.rows) {
+    sheet.addRow(spec.columns.map((c) => c.value(row) ?? ''));
+  }
+  styleHeaderRow(sheet, spec.columns.length);
+  if (spec.rows.length > 0) {
+    sheet.autoFilter = {
+      from: { row: 1, column: 1 },
+      to: { row: spec.rows.length + 1, column: spec.columns.length },
+    };
+  }
+}
+
+/**
+ * Writes several sheets, each with its own columns, into one workbook and downloads it. The sheets
+ * are built with `sheet()` so that each keeps its row type.
+ */
+export async function exportSheets(options: {
+  filename: string;
+  sheets: ((workbook: Workbook) => void)[];
+}): Promise<void> {
+  const { Workbook } = await loadExcel();
+  const workbook = new Workbook();
+  workbook.creator = 'govdx';
+  workbook.created = new Date();
+  for (const add of options.sheets) add(workbook);
+  await downloadWorkbook(workbook, options.filename);
+}
+
+/** One sheet of `exportSheets`. */
+export function sheet<T>(spec: ExportSheet<T>): (workbook: Workbook) => void {
+  return (workbook) => {
+    addExportSheet(workbook, spec);
+  };
+}
+
 /** Writes `rows` as a one-sheet workbook with the given columns and downloads it. */
 export async function exportRows<T>(options: {
   filename: string;
@@ -80,23 +124,7 @@ export async function exportRows<T>(options: {
   columns: ExportColumn<T>[];
   rows: readonly T[];
 }): Promise<void> {
-  const { Workbook } = await loadExcel();
-  const workbook = new Workbook();
-  workbook.creator = 'govdx';
-  workbook.created = new Date();
-  const sheet = workbook.addWorksheet(options.sheetName);
-  sheet.columns = options.columns.map((c) => ({ header: c.header, width: c.width ?? 16 }));
-  for (const row of options.rows) {
-    sheet.addRow(options.columns.map((c) => c.value(row) ?? ''));
-  }
-  styleHeaderRow(sheet, options.columns.length);
-  if (options.rows.length > 0) {
-    sheet.autoFilter = {
-      from: { row: 1, column: 1 },
-      to: { row: options.rows.length + 1, column: options.columns.length },
-    };
-  }
-  await downloadWorkbook(workbook, options.filename);
+  await exportSheets({ filename: options.filename, sheets: [sheet(options)] });
 }
 
 /** A cell reduced to what an import needs: text, a number, a date (UTC midnight) or nothing. */

@@ -55,6 +55,15 @@ export interface Config {
   piiHmacKey: string;
   /** Milliseconds between sequencer passes (each pass with new events signs a checkpoint). */
   ledgerIntervalMs: number;
+  /** Open-portal requests per minute per address for anonymous callers (issue 7, R5.4). */
+  openRateAnonymous: number;
+  /** Open-portal requests per minute per API key or signed-in public account. */
+  openRateKeyed: number;
+  /**
+   * How public accounts are verified (R1.3): `authority` (organisations wait for the authority's
+   * approval; the default) or the URL of a real-name verification service.
+   */
+  identityVerifier: string;
 }
 
 export interface ConfigVariable {
@@ -164,6 +173,22 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
     default: '1000',
   },
   {
+    name: 'GOVDX_OPEN_RATE_ANONYMOUS',
+    description: 'open portal and CKAN API requests per minute per address without an API key',
+    default: '120',
+  },
+  {
+    name: 'GOVDX_OPEN_RATE_KEYED',
+    description: 'open portal and CKAN API requests per minute per API key (or signed-in account)',
+    default: '1200',
+  },
+  {
+    name: 'GOVDX_IDENTITY_VERIFIER',
+    description:
+      'verification of public accounts: authority (the authority approves organisations) or the https:// URL of a real-name verification service',
+    default: 'authority',
+  },
+  {
     name: 'GOVDX_PUBLIC_URL',
     description: 'public address (scheme://host[:port]) used in exported links and DCAT IRIs',
     default: 'http://<GOVDX_HOST>:<GOVDX_PORT>',
@@ -201,6 +226,13 @@ function parseInteger(
     return fallback;
   }
   return value;
+}
+
+function parseIdentityVerifier(raw: string | undefined, problems: string[]): string {
+  if (raw === undefined || raw === '' || raw === 'authority') return 'authority';
+  if (/^https?:\/\/\S+$/.test(raw)) return raw;
+  problems.push(`GOVDX_IDENTITY_VERIFIER="${raw}" must be authority or an http(s):// URL`);
+  return 'authority';
 }
 
 function parseFlag(env: NodeJS.ProcessEnv, name: string, problems: string[]): boolean {
@@ -266,6 +298,9 @@ export function loadConfig(
     shareMaxPageSize: parseInteger(env, 'GOVDX_SHARE_MAX_PAGE_SIZE', 1000, 1, 100_000, problems),
     ledgerOrigin: env.GOVDX_LEDGER_ORIGIN || 'govdx.local/ledger',
     ledgerIntervalMs: parseInteger(env, 'GOVDX_LEDGER_INTERVAL_MS', 1000, 50, 60_000, problems),
+    openRateAnonymous: parseInteger(env, 'GOVDX_OPEN_RATE_ANONYMOUS', 120, 1, 10_000_000, problems),
+    openRateKeyed: parseInteger(env, 'GOVDX_OPEN_RATE_KEYED', 1200, 1, 10_000_000, problems),
+    identityVerifier: parseIdentityVerifier(env.GOVDX_IDENTITY_VERIFIER, problems),
     ingestMaxRejectedPercent: parseInteger(
       env,
       'GOVDX_INGEST_MAX_REJECTED_PERCENT',

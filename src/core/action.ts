@@ -30,6 +30,11 @@ export interface HttpBinding {
    * documents a JSON body in OpenAPI; the action's `output` is then RawResultSchema.
    */
   raw?: { contentTypes: string[]; schema?: TSchema; headers?: Record<string, string> };
+  /**
+   * A JSON body limit of its own, above the platform's `GOVDX_BODY_LIMIT` (an image sent as a data
+   * URL in the showcase form).
+   */
+  bodyLimit?: number;
   /** Request headers passed to the action as inputs: input property -> header name (lower case). */
   headers?: Record<string, string>;
 }

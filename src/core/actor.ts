@@ -31,7 +31,21 @@ export type Actor =
       orgCode: string;
       regionPath: string;
     }
-  | { type: 'system'; name: string };
+  | { type: 'system'; name: string }
+  | {
+      /** A citizen's or company's account on the open portal (R1.3): never a government actor. */
+      type: 'public';
+      id: string;
+      username: string;
+      displayName: string;
+      kind: 'individual' | 'organisation';
+      /** Identity verified (organisation accounts: by the authority, or a verification service). */
+      verified: boolean;
+      /** Present when the call came with an API key (the portal's rate limits are per key). */
+      keyId?: string;
+      /** Present when the call came through a portal session (cookie). */
+      session?: { tokenHash: string; csrfToken: string };
+    };
 
 export const ANONYMOUS: Actor = { type: 'anonymous' };
 
@@ -45,11 +59,15 @@ export function actorName(actor: Actor): string {
       return `token:${actor.name}`;
     case 'system':
       return actor.name;
+    case 'public':
+      return `public:${actor.username}`;
   }
 }
 
 export function actorId(actor: Actor): string | null {
-  return actor.type === 'user' || actor.type === 'token' ? actor.id : null;
+  return actor.type === 'user' || actor.type === 'token' || actor.type === 'public'
+    ? actor.id
+    : null;
 }
 
 /** The organisation an actor acts for, when there is exactly one. */
@@ -66,6 +84,7 @@ export function actorOrgId(actor: Actor): string | null {
 export function actorDisplayName(actor: Actor): string {
   switch (actor.type) {
     case 'user':
+    case 'public':
       return actor.displayName || actor.username;
     case 'token':
       return actor.name;

@@ -17,6 +17,7 @@ export interface AuditEventInput {
 }
 
 const SECRET_KEY = /pass(word)?|secret|token$/i;
+const DATA_URL = /^data:([\w.+-]+\/[\w.+-]+);base64,/;
 
 /** Copies action input for the audit log, with passwords and secrets replaced. */
 export function redact(value: unknown): unknown {
@@ -30,6 +31,14 @@ export function redact(value: unknown): unknown {
     typeof (value as { pipe?: unknown }).pipe === 'function'
   ) {
     return '[stream]';
+  }
+  // Files sent inline as data URLs (a showcase image, issue 7) likewise: by type, size and digest.
+  if (typeof value === 'string') {
+    const dataUrl = DATA_URL.exec(value);
+    if (dataUrl) {
+      const digest = createHash('sha256').update(value).digest('hex');
+      return `[${dataUrl[1]} data URL, ${value.length} characters, sha256 ${digest}]`;
+    }
   }
   if (Array.isArray(value)) return value.map(redact);
   if (value !== null && typeof value === 'object') {

@@ -64,7 +64,12 @@ function memberships(actor: Actor): Membership[] {
 }
 
 export const isSystem = (actor: Actor): boolean => actor.type === 'system';
-export const isAuthenticated = (actor: Actor): boolean => actor.type !== 'anonymous';
+/**
+ * Signed in on the government side: staff, a department system or the CLI. Public accounts of the
+ * open portal (R1.3) are signed in too, but see only what the public may see (R5.2).
+ */
+export const isGovernmentActor = (actor: Actor): boolean =>
+  actor.type === 'user' || actor.type === 'token' || actor.type === 'system';
 
 export function hasRole(actor: Actor, ...roles: Role[]): boolean {
   return memberships(actor).some((m) => roles.includes(m.role));

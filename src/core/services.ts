@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { WorkingDayCalendar } from '../modules/calendar/calendar.ts';
 import type { CredentialCache } from '../modules/auth/credential-cache.ts';
 import type { LedgerRuntime } from '../modules/ledger/runtime.ts';
+import type { OpenRuntime } from '../modules/open/runtime.ts';
 import type { SharingRuntime } from '../modules/sharing/runtime.ts';
 
 /** Long-lived collaborators shared by every action; built once in `createServices`. */
@@ -15,4 +16,5 @@ export interface Services {
   credentials: CredentialCache;
   sharing: SharingRuntime;
   ledger: LedgerRuntime;
+  open: OpenRuntime;
 }

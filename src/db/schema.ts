@@ -83,7 +83,7 @@ export interface AuditEventTable {
   id: Generated<number>;
   occurred_at: string;
   request_id: string;
-  actor_type: 'user' | 'token' | 'system' | 'anonymous';
+  actor_type: 'user' | 'token' | 'system' | 'anonymous' | 'public';
   actor_id: string | null;
   actor_name: string;
   org_id: string | null;
@@ -537,6 +537,149 @@ export interface LedgerKeyTable {
   retired_at: string | null;
 }
 
+// Open data portal (issue 7, migration 0009).
+export type OpenAccountKind = 'individual' | 'organisation';
+export type OpenVerification = 'verified' | 'pending' | 'rejected';
+
+export interface OpenAccountTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  kind: OpenAccountKind;
+  display_name: string;
+  email: string;
+  phone: string | null;
+  org_name: string | null;
+  credit_code: string | null;
+  verification: OpenVerification;
+  verification_note: string | null;
+  verified_by: string | null;
+  verified_at: string | null;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OpenSessionTable {
+  token_hash: string;
+  account_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface OpenApiKeyTable {
+  id: string;
+  account_id: string;
+  name: string;
+  secret_hash: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface OpenAgreementTable {
+  version: number;
+  title: string;
+  body: string;
+  body_sha256: string;
+  published_by: string;
+  published_at: string;
+}
+
+export type OpenApplicationStatus = 'pending' | 'approved' | 'refused' | 'withdrawn';
+
+export interface OpenApplicationTable {
+  id: string;
+  code: string;
+  account_id: string;
+  resource_id: string;
+  provider_org_id: string;
+  purpose: string;
+  measures: string;
+  period_from: string;
+  period_to: string;
+  agreement_version: number;
+  agreement_accepted_at: string;
+  status: OpenApplicationStatus;
+  due_date: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  reasons: string | null;
+  valid_to: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type OpenRequestStatus = 'pending' | 'provided' | 'refused' | 'disputed' | 'ruled';
+
+export interface OpenRequestTable {
+  id: string;
+  code: string;
+  account_id: string;
+  org_id: string;
+  title: string;
+  description: string;
+  purpose: string;
+  confidentiality: string;
+  status: OpenRequestStatus;
+  due_date: string;
+  answer: string | null;
+  reasons: string | null;
+  resource_code: string | null;
+  answered_at: string | null;
+  answered_by: string | null;
+  dispute_reason: string | null;
+  disputed_at: string | null;
+  ruling: 'provide' | 'refuse' | null;
+  ruling_reasons: string | null;
+  ruled_at: string | null;
+  ruled_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OpenShowcaseTable {
+  id: string;
+  account_id: string;
+  title: string;
+  description: string;
+  url: string;
+  dataset_codes: string;
+  image: Uint8Array | null;
+  image_type: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  moderation_note: string | null;
+  moderated_by: string | null;
+  moderated_at: string | null;
+  created_at: string;
+}
+
+export type OpenChannel = 'download' | 'api' | 'preview';
+
+export interface OpenAccessLogTable {
+  id: Generated<number>;
+  occurred_at: string;
+  account_id: string | null;
+  key_id: string | null;
+  resource_id: string;
+  resource_code: string;
+  org_id: string;
+  channel: OpenChannel;
+  format: string | null;
+  row_count: number;
+  request_id: string;
+}
+
+export interface OpenUsageDailyTable {
+  resource_id: string;
+  day: string;
+  org_id: string;
+  downloads: number;
+  api_calls: number;
+}
+
 export interface Database {
   regions: RegionTable;
   orgs: OrgTable;
@@ -576,4 +719,13 @@ export interface Database {
   ledger_cosignatures: LedgerCosignatureTable;
   ledger_witnesses: LedgerWitnessTable;
   ledger_keys: LedgerKeyTable;
+  open_accounts: OpenAccountTable;
+  open_sessions: OpenSessionTable;
+  open_api_keys: OpenApiKeyTable;
+  open_agreements: OpenAgreementTable;
+  open_applications: OpenApplicationTable;
+  open_requests: OpenRequestTable;
+  open_showcase: OpenShowcaseTable;
+  open_access_log: OpenAccessLogTable;
+  open_usage_daily: OpenUsageDailyTable;
 }

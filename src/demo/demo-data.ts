@@ -24,6 +24,7 @@ const SIZES: Record<Exclude<DemoDataScale, 'none'>, Record<string, number>> = {
     penalties: 5_000,
     anomalies: 3_000,
     vehicles: 30_000,
+    weatherHours: 24 * 90,
   },
   sample: {
     persons: 2_000,
@@ -32,6 +33,7 @@ const SIZES: Record<Exclude<DemoDataScale, 'none'>, Record<string, number>> = {
     penalties: 50,
     anomalies: 30,
     vehicles: 300,
+    weatherHours: 24 * 7,
   },
 };
 
@@ -288,6 +290,45 @@ function* anomalies(count: number, list: Company[]): Generator<Record<string, un
   }
 }
 
+const WEATHER_STATIONS = ['59001', '59002', '59003', '59004', '59005'];
+
+/**
+ * Hourly observations of the automatic weather stations (open data, issue 7): a daily temperature
+ * cycle with noise, occasional rain, ending at a fixed hour so that every demo load is the same.
+ */
+function* weatherObservations(hours: number): Generator<Record<string, unknown>> {
+  const random = prng(59001);
+  const end = Date.UTC(2026, 9, 31, 16); // 2026-11-01 00:00 China time
+  for (let h = hours; h > 0; h--) {
+    const at = new Date(end - h * 3_600_000);
+    const chinaHour = (at.getUTCHours() + 8) % 24;
+    for (const [index, station] of WEATHER_STATIONS.entries()) {
+      const raining = random() < 0.08;
+      yield {
+        station_id: station,
+        observed_at: new Date(at.getTime() + 8 * 3_600_000)
+          .toISOString()
+          .slice(0, 19)
+          .replace('T', ' '),
+        temperature:
+          Math.round(
+            (12 +
+              6 * Math.sin(((chinaHour - 9) / 24) * 2 * Math.PI) -
+              index * 0.4 +
+              (random() - 0.5) * 2) *
+              10,
+          ) / 10,
+        precipitation: raining ? Math.round(random() * 80) / 10 : 0,
+        humidity: Math.round(55 + random() * 35),
+        wind_speed: Math.round(random() * 60) / 10,
+        wind_direction: Math.floor(random() * 360),
+        pressure: Math.round((1012 + (random() - 0.5) * 12) * 10) / 10,
+        visibility: Math.round(5000 + random() * 25000),
+      };
+    }
+  }
+}
+
 /** NDJSON text of records, in chunks, as a stream: what a department system would push. */
 function ndjson(records: Iterable<Record<string, unknown>>): Readable {
   function* chunks() {
@@ -346,6 +387,7 @@ export async function loadDemoData(
     ['行政处罚信用信息', 'replace', penalties(size.penalties!, list)],
     ['经营异常名录信息', 'replace', anomalies(size.anomalies!, list)],
     ['机动车登记信息', 'replace', vehicles(size.vehicles!, size.persons!)],
+    ['逐小时天气实况数据', 'replace', weatherObservations(size.weatherHours!)],
   ];
   const summary: DemoDataSummary[] = [];
   for (const [resourceName, mode, records] of sets) {

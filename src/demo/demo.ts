@@ -1,6 +1,7 @@
 import { loadDemoData, loadFixedProblemReport, type DemoDataScale } from './demo-data.ts';
 import { loadDemoProblemReports } from '../modules/problems/demo.ts';
 import { loadDemoSharing } from '../modules/sharing/demo.ts';
+import { loadOpenDemo } from '../modules/open/demo.ts';
 import type { Actor } from '../core/actor.ts';
 import { runAction } from '../core/run-action.ts';
 import type { Services } from '../core/services.ts';
@@ -218,6 +219,8 @@ export async function loadDemo(
     await run('catalog.resource.submit', { code });
     await run('catalog.resource.publish', { code, comment: '示范数据' });
   }
+  // The open portal (issue 7): the data use agreement, a verified company account, a showcase entry.
+  await loadOpenDemo(services);
   // Aggregated data (issue 4): tests load none unless they ask; `govdx demo` and `npm start` all.
   const data = options.data ?? 'none';
   const loaded = await loadDemoData(services, data, options.progress);

@@ -6,6 +6,7 @@ import { contentDisposition, fileBytes, isFileResult, isRawResult } from '../cor
 import { runAction } from '../core/run-action.ts';
 import type { Services } from '../core/services.ts';
 import { SESSION_TTL_MS, Me } from '../modules/auth/actions.ts';
+import { Account, PORTAL_COOKIE } from '../modules/open/accounts.ts';
 
 const SESSION_COOKIE = 'govdx_session';
 
@@ -33,6 +34,32 @@ const PRESENTERS: Record<
   'auth.logout': {
     present: (output: unknown, reply) => {
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return output;
+    },
+  },
+  // The open portal's session (issue 7): its own cookie, so that a public account never holds a
+  // console session.
+  'open.session.login': {
+    schema: Type.Object({ account: Account, csrfToken: Type.String() }),
+    present: (
+      output: { account: unknown; csrfToken: string; sessionToken: string },
+      reply,
+      services,
+    ) => {
+      void reply.setCookie(PORTAL_COOKIE, output.sessionToken, {
+        path: '/',
+        httpOnly: true,
+        // Lax, not strict: a visitor following a link to a dataset page arrives signed in.
+        sameSite: 'lax',
+        secure: services.config.cookieSecure,
+        maxAge: SESSION_TTL_MS / 1000,
+      });
+      return { account: output.account, csrfToken: output.csrfToken };
+    },
+  },
+  'open.session.logout': {
+    present: (output: unknown, reply) => {
+      void reply.clearCookie(PORTAL_COOKIE, { path: '/' });
       return output;
     },
   },
@@ -173,6 +200,7 @@ function registerRoute(app: FastifyInstance, services: Services, action: AnyActi
           validatorCompiler: () => () => true,
         }
       : {}),
+    ...(action.http.bodyLimit ? { bodyLimit: action.http.bodyLimit } : {}),
     // A POST whose fields are all optional may come without a body; validate it as {}.
     ...(carriesBody && hasRest
       ? {

@@ -28,6 +28,21 @@ const PUBLIC_ACTIONS = new Set([
   'ledger.entry',
   'ledger.proof.inclusion',
   'ledger.proof.consistency',
+  // The open portal (issue 7): registering and signing in, and what the public may read (R1.3, R5).
+  'open.account.register',
+  'open.session.login',
+  'open.account.me',
+  'open.agreement.current',
+  'open.agreement.list',
+  'open.showcase.list',
+  'open.showcase.image',
+  // The open catalog itself is public (R5.2, docs/API-open.md "Datasets (public)").
+  'open.home',
+  'open.dataset.search',
+  'open.dataset.get',
+  'open.org.list',
+  'open.org.get',
+  'open.stats',
 ]);
 // Mutating only the caller's own bookkeeping (marking its notifications read), so auditors may.
 const OWN_BOOKKEEPING = new Set(['notification.read', 'notification.readAll']);

@@ -14,6 +14,10 @@ import { AppError } from '../core/errors.ts';
 import type { Services } from '../core/services.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 import { REPO_ROOT } from '../paths.ts';
+import { OPEN_KEY_PREFIX, PORTAL_COOKIE } from '../modules/open/accounts.ts';
+import { registerCkanRoutes } from '../modules/open/ckan.ts';
+import { registerDcatRoutes } from '../modules/open/dcat-feed.ts';
+import { OPEN_API_PREFIX } from '../modules/open/runtime.ts';
 import { TOKEN_PREFIX } from '../modules/tokens/actions.ts';
 import { registerActionRoutes } from './action-routes.ts';
 import { errorBody, handleError } from './errors.ts';
@@ -29,11 +33,20 @@ export const SESSION_COOKIE = 'govdx_session';
 export const API_PREFIX = '/api/v1';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const CONSOLE_DIR = path.join(REPO_ROOT, 'dist/console');
+export const PORTAL_DIR = path.join(REPO_ROOT, 'dist/portal');
 
 export interface ServerOptions {
   /** Serve the built console from this folder (default dist/console, when built). */
   consoleDir?: string;
+  /** Serve the built public portal at `/` from this folder (default dist/portal, when built). */
+  portalDir?: string;
 }
+
+/** Open-portal URLs a browser follows as plain links, without the portal's header. */
+const PORTAL_LINKS = /^\/api\/v1\/open\/(datasets\/[^/]+\/download|showcase\/[^/]+\/image)(\?|$)/;
+
+/** The portal's pages (single-page app routes); anything else unknown is a 404. */
+const PORTAL_ROUTES = /^\/(datasets|orgs|showcase|stats|login|register|me)(\/|$|\?)/;
 
 /**
  * Builds the HTTP server: infrastructure plugins first (security headers, rate limit, cookies,
@@ -147,6 +160,8 @@ export async function buildServer(
     (api, _options, done) => {
       api.addHook('onRequest', async (request) => {
         request.actor = await authenticate(services, request);
+        // The open portal's own rate limits: anonymous lower than keyed (R5.4).
+        if (request.url.startsWith(OPEN_API_PREFIX)) services.open.limiter.check(request);
       });
       registerActionRoutes(api, services, ACTIONS);
       api.setNotFoundHandler((request, reply) =>
@@ -156,6 +171,16 @@ export async function buildServer(
     },
     { prefix: API_PREFIX },
   );
+  // The CKAN Action API and the paged DCAT catalog (issue 7), for the tools that harvest portals.
+  await app.register((scope, _options, done) => {
+    scope.addHook('onRequest', async (request) => {
+      request.actor = await authenticate(services, request);
+      services.open.limiter.check(request);
+    });
+    registerCkanRoutes(scope, services);
+    registerDcatRoutes(scope, services);
+    done();
+  });
 
   const consoleDir = options.consoleDir ?? CONSOLE_DIR;
   const consoleBuilt = existsSync(path.join(consoleDir, 'index.html'));
@@ -167,8 +192,23 @@ export async function buildServer(
       wildcard: false,
     });
   }
-  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console/'));
+  const portalDir = options.portalDir ?? PORTAL_DIR;
+  const portalBuilt = existsSync(path.join(portalDir, 'index.html'));
+  if (portalBuilt) {
+    await app.register(fastifyStatic, {
+      root: portalDir,
+      prefix: '/',
+      index: 'index.html',
+      wildcard: false,
+      decorateReply: !consoleBuilt,
+    });
+  } else {
+    app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/console/'));
+  }
   app.setNotFoundHandler((request, reply) => {
+    if (portalBuilt && request.method === 'GET' && PORTAL_ROUTES.test(request.url)) {
+      return reply.type('text/html').sendFile('index.html', portalDir);
+    }
     // The console is a single-page app: its deep links all load index.html.
     if (
       consoleBuilt &&
@@ -184,27 +224,49 @@ export async function buildServer(
   return app as unknown as FastifyInstance;
 }
 
-async function authenticate(services: Services, request: FastifyRequest): Promise<Actor> {
-  const authorization = request.headers.authorization;
+/**
+ * The caller of an API request. Credentials, in order: an `Authorization` header (a department
+ * system's `Bearer gdx_...` token, or a public account's `gdxo_...` API key, which CKAN clients may
+ * also send bare or as `X-CKAN-API-Key`), then a session cookie: the console's, or the portal's
+ * (issue 7). A browser may hold both; the portal says which it means with `x-govdx-portal: 1`.
+ */
+export async function authenticate(services: Services, request: FastifyRequest): Promise<Actor> {
+  const ckanKey = request.headers['x-ckan-api-key'];
+  const authorization =
+    request.headers.authorization ?? (typeof ckanKey === 'string' ? ckanKey : undefined);
   if (authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    const secret = match?.[1];
-    const actor = secret?.startsWith(TOKEN_PREFIX)
-      ? await services.credentials.actorForApiToken(secret)
-      : null;
+    const secret = /^(?:Bearer\s+)?(\S+)$/i.exec(authorization.trim())?.[1];
+    const actor = secret?.startsWith(OPEN_KEY_PREFIX)
+      ? await services.credentials.actorForOpenKey(secret)
+      : secret?.startsWith(TOKEN_PREFIX)
+        ? await services.credentials.actorForApiToken(secret)
+        : null;
     // A presented but invalid credential is an error, never a silent fall-back to anonymous.
     if (!actor)
       throw new AppError('UNAUTHENTICATED', {
-        zh: 'API 令牌无效、已过期或已吊销',
-        en: 'API token invalid, expired or revoked',
+        zh: 'API 令牌或密钥无效、已过期或已吊销',
+        en: 'API token or key invalid, expired or revoked',
       });
     return actor;
   }
-  const cookieToken = request.cookies[SESSION_COOKIE];
-  if (!cookieToken) return ANONYMOUS;
-  const actor = await services.credentials.actorForSession(cookieToken);
+  const consoleCookie = request.cookies[SESSION_COOKIE];
+  const portalCookie = request.cookies[PORTAL_COOKIE];
+  const fromConsole = async () =>
+    consoleCookie ? services.credentials.actorForSession(consoleCookie) : null;
+  const fromPortal = async () =>
+    portalCookie ? services.credentials.actorForPortalSession(portalCookie) : null;
+  let actor: Actor | null;
+  if (request.headers['x-govdx-portal'] === '1') actor = await fromPortal();
+  // Plain links (a download, a showcase image) cannot send the header: the portal's session first.
+  else if (request.method === 'GET' && PORTAL_LINKS.test(request.url))
+    actor = (await fromPortal()) ?? (await fromConsole());
+  else actor = (await fromConsole()) ?? (await fromPortal());
   if (!actor) return ANONYMOUS;
-  if (!SAFE_METHODS.has(request.method) && actor.type === 'user' && actor.session) {
+  if (
+    !SAFE_METHODS.has(request.method) &&
+    (actor.type === 'user' || actor.type === 'public') &&
+    actor.session
+  ) {
     const sent = request.headers['x-csrf-token'];
     const expected = Buffer.from(actor.session.csrfToken);
     if (

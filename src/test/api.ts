@@ -69,3 +69,33 @@ export async function login(
       }),
   };
 }
+
+/** A signed-in public account on the open portal (issue 7): the portal cookie and CSRF header. */
+export async function publicLogin(
+  app: FastifyInstance,
+  username: string,
+  password = DEMO_PASSWORD,
+): Promise<Session> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/open/session',
+    headers: { 'x-govdx-portal': '1' },
+    payload: { username, password },
+  });
+  assert.equal(response.statusCode, 200, `portal login of ${username} failed: ${response.body}`);
+  const setCookie = response.headers['set-cookie'];
+  const cookie = (Array.isArray(setCookie) ? setCookie[0] : setCookie)?.split(';')[0] ?? '';
+  assert.match(cookie, /^govdx_portal=/);
+  const { csrfToken } = response.json<{ csrfToken: string }>();
+  return {
+    cookie,
+    csrfToken,
+    request: (method, url, payload) =>
+      app.inject({
+        method,
+        url,
+        headers: { cookie, 'x-csrf-token': csrfToken, 'x-govdx-portal': '1' },
+        ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+      }),
+  };
+}

@@ -1,5 +1,13 @@
 import {
+  AppstoreAddOutlined,
   AppstoreOutlined,
+  BarChartOutlined,
+  FileProtectOutlined,
+  FormOutlined,
+  GlobalOutlined,
+  IdcardOutlined,
+  MessageOutlined,
+  QuestionCircleOutlined,
   ClusterOutlined,
   CommentOutlined,
   InboxOutlined,
@@ -43,6 +51,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { hasAbility, primaryMembership, useAuth, useMe } from '../auth';
 import { canCompile, canManageThemes, canReview, canSeeTriggers } from '../catalog/roles';
 import { canSearchLedger } from '../pages/ledger/ledgerApi';
+import { canHandleOpen, canSeeOpenStats, isOpenAuthority } from '../pages/open/open';
 import type { Ability, Me } from '../types';
 import { LanguageSwitch } from './LanguageSwitch';
 import { NotificationBell } from './NotificationBell';
@@ -75,6 +84,13 @@ type MenuLabel =
   | 'sharingScenarios'
   | 'sharingEmergencies'
   | 'sharingSupervision'
+  | 'openApplications'
+  | 'openAgreements'
+  | 'openRequests'
+  | 'openShowcase'
+  | 'openAccounts'
+  | 'openFeedback'
+  | 'openStats'
   | 'ledger';
 
 interface NavItem {
@@ -90,13 +106,14 @@ interface NavItem {
   group?: MenuGroup;
 }
 
-type MenuGroup = 'catalog' | 'aggregation' | 'sharing';
+type MenuGroup = 'catalog' | 'aggregation' | 'sharing' | 'open';
 
 /** The submenus, in menu order after 首页. */
 const GROUPS: { key: MenuGroup; icon: ReactNode }[] = [
   { key: 'catalog', icon: <DatabaseOutlined /> },
   { key: 'aggregation', icon: <CloudUploadOutlined /> },
   { key: 'sharing', icon: <ShareAltOutlined /> },
+  { key: 'open', icon: <GlobalOutlined /> },
 ];
 
 const hasMembership = (me: Me) => me.memberships.length > 0;
@@ -254,6 +271,62 @@ const NAV: NavItem[] = [
     label: 'sharingSupervision',
     group: 'sharing',
     visible: isAuthorityStaff,
+  },
+  {
+    key: 'open-applications',
+    path: '/open/applications',
+    icon: <FormOutlined />,
+    label: 'openApplications',
+    group: 'open',
+    visible: canHandleOpen,
+  },
+  {
+    key: 'open-agreements',
+    path: '/open/agreements',
+    icon: <FileProtectOutlined />,
+    label: 'openAgreements',
+    group: 'open',
+    visible: isOpenAuthority,
+  },
+  {
+    key: 'open-requests',
+    path: '/open/requests',
+    icon: <QuestionCircleOutlined />,
+    label: 'openRequests',
+    group: 'open',
+    visible: canHandleOpen,
+  },
+  {
+    key: 'open-showcase',
+    path: '/open/showcase',
+    icon: <AppstoreAddOutlined />,
+    label: 'openShowcase',
+    group: 'open',
+    visible: isOpenAuthority,
+  },
+  {
+    key: 'open-accounts',
+    path: '/open/accounts',
+    icon: <IdcardOutlined />,
+    label: 'openAccounts',
+    group: 'open',
+    visible: isOpenAuthority,
+  },
+  {
+    key: 'open-feedback',
+    path: '/open/feedback',
+    icon: <MessageOutlined />,
+    label: 'openFeedback',
+    group: 'open',
+    visible: canHandleOpen,
+  },
+  {
+    key: 'open-stats',
+    path: '/open/stats',
+    icon: <BarChartOutlined />,
+    label: 'openStats',
+    group: 'open',
+    visible: canSeeOpenStats,
   },
   {
     key: 'regions',

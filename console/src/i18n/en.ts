@@ -3,11 +3,13 @@ import type { Resources } from './zh-CN';
 import share from './share-en';
 import shareAdmin from './share-admin-en';
 import ledger from './ledger-en';
+import open from './open-en';
 
 const en: Resources = {
   share,
   shareAdmin,
   ledger,
+  open,
   app: {
     name: 'govdx',
     title: 'Government Data Sharing Platform',
@@ -127,6 +129,14 @@ const en: Resources = {
     sharingEmergencies: 'Emergencies',
     sharingSupervision: 'Supervision',
     ledger: 'Ledger',
+    open: 'Open data',
+    openApplications: 'Applications',
+    openAgreements: 'Data-use agreement',
+    openRequests: 'Unlisted data requests',
+    openShowcase: 'Showcase moderation',
+    openAccounts: 'Public accounts',
+    openFeedback: 'Public feedback',
+    openStats: 'Open statistics',
   },
   header: {
     org: 'Organisation',

@@ -1,11 +1,13 @@
 import share from './share-zh';
 import shareAdmin from './share-admin-zh';
 import ledger from './ledger-zh';
+import open from './open-zh';
 
 const zhCN = {
   share,
   shareAdmin,
   ledger,
+  open,
   app: {
     name: 'govdx',
     title: '政务数据共享平台',
@@ -125,6 +127,14 @@ const zhCN = {
     sharingEmergencies: '应急共享',
     sharingSupervision: '共享监管',
     ledger: '存证核验',
+    open: '数据开放',
+    openApplications: '开放申请',
+    openAgreements: '数据使用协议',
+    openRequests: '未开放数据需求',
+    openShowcase: '应用展示审核',
+    openAccounts: '公众账号审核',
+    openFeedback: '公众反馈',
+    openStats: '开放统计',
   },
   header: {
     org: '所属机构',

@@ -24,7 +24,7 @@ import { api } from '../api';
 import { useMe } from '../auth';
 import { ForbiddenResult, LoadError, Mono, PageHeader } from '../components/common';
 import { applyFieldErrors, errorText, isForbidden } from '../errors';
-import { filterOptionByLabel, formatDate, formatDateTime } from '../format';
+import { beforePlatformToday, filterOptionByLabel, formatDate, formatDateTime } from '../format';
 import { useAsync, useOrgs, useRetained } from '../hooks';
 import type { ListResponse, Org, Token } from '../types';
 
@@ -133,7 +133,7 @@ function CreateTokenModal({
         <Form.Item name="expiresAt" label={t('tokens.expiresAt')} extra={t('tokens.expiresHint')}>
           <DatePicker
             style={{ width: '100%' }}
-            disabledDate={(d) => d.isBefore(dayjs(), 'day')}
+            disabledDate={(d) => beforePlatformToday(d)}
             data-testid="token-form-expires"
           />
         </Form.Item>

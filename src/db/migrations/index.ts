@@ -8,6 +8,7 @@ import * as dataTables from './0005_data_tables.ts';
 import * as aggregation from './0006_aggregation.ts';
 import * as sharing from './0007_sharing.ts';
 import * as ledger from './0008_ledger.ts';
+import * as open from './0009_open.ts';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -23,4 +24,5 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '0006_aggregation': aggregation,
   '0007_sharing': sharing,
   '0008_ledger': ledger,
+  '0009_open': open,
 };

@@ -2,7 +2,13 @@ import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import { defineAction } from '../../core/action.ts';
 import { notFound } from '../../core/errors.ts';
-import { authorityOver, isAuditor, isSystem, memberOf } from '../../core/policy.ts';
+import {
+  authorityOver,
+  isAuditor,
+  isGovernmentActor,
+  isSystem,
+  memberOf,
+} from '../../core/policy.ts';
 import { Input } from '../../core/schemas.ts';
 import { findVersion } from '../catalog/store.ts';
 import { SYSTEM_COLUMNS } from './data-table.ts';
@@ -42,7 +48,7 @@ const changes = defineAction({
   policy: async (ctx, input) => {
     if (isSystem(ctx.actor) || isAuditor(ctx.actor)) return true;
     const row = await findVersion(ctx.db, input.code);
-    if (!row) return ctx.actor.type !== 'anonymous';
+    if (!row) return isGovernmentActor(ctx.actor);
     return (
       memberOf(ctx.actor, row.org_id, 'dept_admin', 'dept_operator') ||
       authorityOver(ctx.actor, row.region_path, 'authority_admin', 'reviewer') ||

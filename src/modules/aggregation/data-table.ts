@@ -117,15 +117,29 @@ export async function createTable(
   if (options.indexes !== false) await createIndexes(db, table, content);
 }
 
-/** The row-version index (changes feed) and one index per queryable item. */
+/** The columns filtered on by equality: queryable items, and the first of a composite key. */
+export function filterColumns(content: ResourceContentDto): string[] {
+  const key = content.items.filter((item) => item.key).map((item) => item.column);
+  const queryable = content.items
+    .filter((item) => item.queryable && !item.key)
+    .map((item) => item.column);
+  return [...(key.length > 1 ? [key[0] as string] : []), ...queryable];
+}
+
+/**
+ * The row-version index (changes feed) and, per filter column, an index on (column, _deleted,
+ * _row_version): a filtered page of live rows in row-version order (the open data API, CKAN's
+ * datastore_search, issue 7) and its count then read the index alone, without sorting or visiting
+ * the rows.
+ */
 export async function createIndexes(
   db: Kysely<Database>,
   table: string,
   content: ResourceContentDto,
 ): Promise<void> {
   await sql`create index ${sql.id(`${table}__rv`)} on ${sql.id(table)} (_row_version)`.execute(db);
-  for (const item of content.items.filter((entry) => entry.queryable && !entry.key)) {
-    await sql`create index ${sql.id(`${table}__${item.column}`)} on ${sql.id(table)} (${sql.id(item.column)})`.execute(
+  for (const column of filterColumns(content)) {
+    await sql`create index ${sql.id(`${table}__${column}`)} on ${sql.id(table)} (${sql.id(column)}, _deleted, _row_version)`.execute(
       db,
     );
   }

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { sql, type Kysely } from 'kysely';
 import { defineAction } from '../../core/action.ts';
 import { notFound } from '../../core/errors.ts';
+import { isGovernmentActor } from '../../core/policy.ts';
 import { Input, Timestamp } from '../../core/schemas.ts';
 import type { Services } from '../../core/services.ts';
 import type { BatchStatus, Database } from '../../db/schema.ts';
@@ -274,7 +275,7 @@ const quality = defineAction({
   http: { method: 'GET', path: '/resources/:code/quality' },
   policy: async (ctx, input) => {
     const row = await findVersion(ctx.db, input.code);
-    if (!row) return ctx.actor.type !== 'anonymous';
+    if (!row) return isGovernmentActor(ctx.actor);
     return mayWatch(ctx.actor, row);
   },
   handler: async (ctx, input) => {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { defineAction } from '../../core/action.ts';
-import { isAuthenticated } from '../../core/policy.ts';
+import { isGovernmentActor } from '../../core/policy.ts';
 import { Input } from '../../core/schemas.ts';
 import {
   validateValue,
@@ -48,7 +48,7 @@ const validate = defineAction({
   }),
   mutating: false,
   http: { method: 'POST', path: '/validate' },
-  policy: (ctx) => isAuthenticated(ctx.actor),
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {
     const context = await validationContext(ctx.db, ctx.now);
     const results = input.values.map((raw) => {

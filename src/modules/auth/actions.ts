@@ -53,14 +53,19 @@ export const LoginResult = Type.Object({
 
 const WRONG_CREDENTIALS = text('用户名或密码错误', 'Wrong username or password');
 
-function throttleKeys(username: string, clientIp: string | null): string[] {
-  return [`user:${username.toLowerCase()}`, ...(clientIp ? [`ip:${clientIp}`] : [])];
+/** Throttle keys of a sign-in: the account (`user:` staff, `public:` open portal) and the address. */
+export function throttleKeys(
+  username: string,
+  clientIp: string | null,
+  realm: 'user' | 'public' = 'user',
+): string[] {
+  return [`${realm}:${username.toLowerCase()}`, ...(clientIp ? [`ip:${clientIp}`] : [])];
 }
 
-async function isThrottled(ctx: ActionContext, username: string): Promise<boolean> {
+export async function isThrottled(ctx: ActionContext, keys: string[]): Promise<boolean> {
   const since = new Date(ctx.now.getTime() - THROTTLE_WINDOW_MS).toISOString();
   const max = ctx.services.config.loginMaxAttempts;
-  for (const key of throttleKeys(username, ctx.clientIp)) {
+  for (const key of keys) {
     // The address limit is wider: an office behind one NAT address has many users.
     const limit = key.startsWith('ip:') ? max * 10 : max;
     const row = await ctx.db
@@ -89,15 +94,7 @@ const login = defineAction({
   policy: () => true,
   handler: async (ctx, input) => {
     ctx.audit.target = `user:${input.username}`;
-    if (await isThrottled(ctx, input.username)) {
-      throw new AppError(
-        'RATE_LIMITED',
-        text(
-          '登录失败次数过多，请15分钟后再试',
-          'Too many failed sign-ins; try again in 15 minutes',
-        ),
-      );
-    }
+    if (await isThrottled(ctx, throttleKeys(input.username, ctx.clientIp))) throw tooManyFailures();
     const user = await ctx.db
       .selectFrom('users')
       .select(['id', 'password_hash', 'disabled'])
@@ -130,28 +127,50 @@ const login = defineAction({
       .execute();
     return { me: presentMe(actor, csrfToken), sessionToken, expiresAt };
   },
-  onFailure: async (ctx, input, error) => {
-    if (!(error instanceof AppError) || error.code !== 'UNAUTHENTICATED') return;
-    await ctx.services.db.kysely.transaction().execute(async (trx) => {
-      for (const key of throttleKeys(input.username, ctx.clientIp)) {
-        await trx
-          .insertInto('login_failures')
-          .values({ throttle_key: key, attempted_at: ctx.now.toISOString() })
-          .execute();
-      }
-      await appendAuditEvent(trx, ctx.services.ledger, {
-        actor: ctx.actor,
-        requestId: ctx.requestId,
-        action: 'auth.login',
-        target: `user:${input.username}`,
-        orgId: null,
-        outcome: 'failed',
-        details: { clientIp: ctx.clientIp, error: error.code },
-        occurredAt: ctx.now,
-      });
-    });
-  },
+  onFailure: (ctx, input, error) =>
+    recordLoginFailure(
+      ctx,
+      error,
+      'auth.login',
+      `user:${input.username}`,
+      throttleKeys(input.username, ctx.clientIp),
+    ),
 });
+
+export const tooManyFailures = () =>
+  new AppError(
+    'RATE_LIMITED',
+    text('登录失败次数过多，请15分钟后再试', 'Too many failed sign-ins; try again in 15 minutes'),
+  );
+
+/** A failed sign-in counts against its throttle keys and is audited (anonymous failures are not otherwise). */
+export async function recordLoginFailure(
+  ctx: ActionContext,
+  error: unknown,
+  action: string,
+  target: string,
+  keys: string[],
+): Promise<void> {
+  if (!(error instanceof AppError) || error.code !== 'UNAUTHENTICATED') return;
+  await ctx.services.db.kysely.transaction().execute(async (trx) => {
+    for (const key of keys) {
+      await trx
+        .insertInto('login_failures')
+        .values({ throttle_key: key, attempted_at: ctx.now.toISOString() })
+        .execute();
+    }
+    await appendAuditEvent(trx, ctx.services.ledger, {
+      actor: ctx.actor,
+      requestId: ctx.requestId,
+      action,
+      target,
+      orgId: null,
+      outcome: 'failed',
+      details: { clientIp: ctx.clientIp, error: error.code },
+      occurredAt: ctx.now,
+    });
+  });
+}
 
 const logout = defineAction({
   name: 'auth.logout',

@@ -24,6 +24,8 @@ const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 export class CredentialCache {
   private readonly sessions = new Map<string, CacheEntry<Actor | null>>();
   private readonly tokens = new Map<string, CacheEntry<Actor | null>>();
+  private readonly portalSessions = new Map<string, CacheEntry<Actor | null>>();
+  private readonly openKeys = new Map<string, CacheEntry<Actor | null>>();
   private readonly lastUsedWritten = new Map<string, number>();
 
   constructor(
@@ -100,6 +102,78 @@ export class CredentialCache {
     return actor;
   }
 
+  /** A portal session cookie (issue 7) to its public account, or null. */
+  async actorForPortalSession(cookieToken: string, now = Date.now()): Promise<Actor | null> {
+    const tokenHash = this.sessionHash(cookieToken);
+    const cached = this.portalSessions.get(tokenHash);
+    if (cached && cached.expiresAt > now) return cached.value;
+    const row = await this.db.kysely
+      .selectFrom('open_sessions')
+      .innerJoin('open_accounts', 'open_accounts.id', 'open_sessions.account_id')
+      .select(['open_sessions.csrf_token', 'open_sessions.expires_at', ...PUBLIC_ACCOUNT_COLUMNS])
+      .where('open_sessions.token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    const actor =
+      row && row.disabled === 0 && row.expires_at > new Date(now).toISOString()
+        ? { ...publicActor(row), session: { tokenHash, csrfToken: row.csrf_token } }
+        : null;
+    this.remember(this.portalSessions, tokenHash, actor, now);
+    return actor;
+  }
+
+  /** A public account's API key (`gdxo_...`, issue 7) to its account, or null. */
+  async actorForOpenKey(secret: string, now = Date.now()): Promise<Actor | null> {
+    const secretHash = CredentialCache.tokenHash(secret);
+    const cached = this.openKeys.get(secretHash);
+    let actor: Actor | null;
+    if (cached && cached.expiresAt > now) {
+      actor = cached.value;
+    } else {
+      const row = await this.db.kysely
+        .selectFrom('open_api_keys')
+        .innerJoin('open_accounts', 'open_accounts.id', 'open_api_keys.account_id')
+        .select([
+          'open_api_keys.id as key_id',
+          'open_api_keys.revoked_at',
+          ...PUBLIC_ACCOUNT_COLUMNS,
+        ])
+        .where('open_api_keys.secret_hash', '=', secretHash)
+        .executeTakeFirst();
+      actor =
+        row && row.revoked_at === null && row.disabled === 0
+          ? { ...publicActor(row), keyId: row.key_id }
+          : null;
+      this.remember(this.openKeys, secretHash, actor, now);
+    }
+    if (actor?.type === 'public' && actor.keyId) this.touchOpenKey(actor.keyId, now);
+    return actor;
+  }
+
+  private touchOpenKey(keyId: string, now: number): void {
+    const last = this.lastUsedWritten.get(keyId) ?? 0;
+    if (now - last < LAST_USED_WRITE_INTERVAL_MS) return;
+    this.lastUsedWritten.set(keyId, now);
+    this.db.kysely
+      .updateTable('open_api_keys')
+      .set({ last_used_at: new Date(now).toISOString() })
+      .where('id', '=', keyId)
+      .execute()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'could not record API key use'));
+  }
+
+  forgetPortalSession(tokenHash: string): void {
+    this.portalSessions.delete(tokenHash);
+  }
+
+  /** After a key is revoked, or an account changes (verified, disabled). */
+  forgetPublicAccount(accountId: string): void {
+    for (const map of [this.portalSessions, this.openKeys]) {
+      for (const [key, entry] of map) {
+        if (entry.value?.type === 'public' && entry.value.id === accountId) map.delete(key);
+      }
+    }
+  }
+
   /** Records a token's last use at most once a minute, off the request path. */
   private touchToken(tokenId: string, now: number): void {
     const last = this.lastUsedWritten.get(tokenId) ?? 0;
@@ -138,6 +212,32 @@ export class CredentialCache {
     if (map.size > 10_000) map.clear(); // bound memory under a flood of random credentials
     map.set(key, { value, expiresAt: now + CACHE_TTL_MS });
   }
+}
+
+const PUBLIC_ACCOUNT_COLUMNS = [
+  'open_accounts.id',
+  'open_accounts.username',
+  'open_accounts.display_name',
+  'open_accounts.kind',
+  'open_accounts.verification',
+  'open_accounts.disabled',
+] as const;
+
+function publicActor(row: {
+  id: string;
+  username: string;
+  display_name: string;
+  kind: 'individual' | 'organisation';
+  verification: string;
+}): Extract<Actor, { type: 'public' }> {
+  return {
+    type: 'public',
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    kind: row.kind,
+    verified: row.verification === 'verified',
+  };
 }
 
 /** The user actor with memberships, or null for an unknown or disabled user. */

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineAction } from '../../core/action.ts';
 import { invalidFields, notFound, text } from '../../core/errors.ts';
-import { hasRole, isAuthenticated, isSystem } from '../../core/policy.ts';
+import { hasRole, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import { DateString, Input, Ok, RegionCode, Timestamp } from '../../core/schemas.ts';
 import { findRegion } from '../regions/actions.ts';
 import { parseDate } from './calendar.ts';
@@ -25,7 +25,7 @@ const addWorkingDays = defineAction({
   }),
   mutating: false,
   http: { method: 'GET', path: '/calendar/add-working-days' },
-  policy: (ctx) => isAuthenticated(ctx.actor),
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {
     let regionPath = '';
     if (input.region) {
@@ -67,7 +67,7 @@ const overrideList = defineAction({
   }),
   mutating: false,
   http: { method: 'GET', path: '/calendar/overrides' },
-  policy: (ctx) => isAuthenticated(ctx.actor),
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx) => {
     const rows = await ctx.db
       .selectFrom('calendar_overrides')

@@ -14,7 +14,7 @@ import {
   authorityOver,
   hasRole,
   isAuditor,
-  isAuthenticated,
+  isGovernmentActor,
   isSystem,
   memberOf,
 } from '../../core/policy.ts';
@@ -150,7 +150,7 @@ export function mayRead(
   row: { status: ResourceStatus; org_id: string; region_path: string },
 ): boolean {
   if (row.status === 'published' || row.status === 'superseded' || row.status === 'withdrawn') {
-    return isAuthenticated(actor);
+    return isGovernmentActor(actor);
   }
   return isAuditor(actor) || mayCompile(actor, row.org_id) || mayReview(actor, row.region_path);
 }
@@ -551,7 +551,7 @@ const get = defineAction({
   output: ResourceVersion,
   mutating: false,
   http: { method: 'GET', path: '/catalog/resources/:code' },
-  policy: (ctx) => isAuthenticated(ctx.actor),
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => presentVersion(await loadOrThrow(ctx, input.code, input.version)),
 });
 
@@ -564,7 +564,7 @@ const versions = defineAction({
   output: Type.Object({ items: Type.Array(ResourceVersion) }),
   mutating: false,
   http: { method: 'GET', path: '/catalog/resources/:code/versions' },
-  policy: (ctx) => isAuthenticated(ctx.actor),
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {
     const rows = await versionsQuery(ctx.db)
       .where('resources.code', '=', input.code)
@@ -607,7 +607,7 @@ const list = defineAction({
   output: Type.Object({ items: Type.Array(ResourceSummary), total: Type.Integer() }),
   mutating: false,
   http: { method: 'GET', path: '/catalog/resources' },
-  policy: (ctx) => isAuthenticated(ctx.actor),
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {
     let query = versionsQuery(ctx.db);
     // The review queue shows the version under review even when an older one is live.

@@ -484,7 +484,41 @@ function extremeOf(values: string[], pick: (a: number, b: number) => number): st
 }
 
 /** The open catalog as a DCAT-AP 3.0.0 JSON-LD document (compacted with the dcat/dct/foaf/… prefixes). */
-export function openCatalogToJsonLd(info: CatalogInfo, resources: PublishedResource[]): object {
+/**
+ * One page of a paged catalog (issue 7: harvesters page through `/catalog.jsonld?page=N`), described
+ * with Hydra's PartialCollectionView as DCAT-AP harvesters (and the CKAN DCAT extension) expect.
+ */
+export interface PageView {
+  /** IRIs of this page and its neighbours. */
+  page: string;
+  first: string;
+  last: string;
+  next?: string;
+  previous?: string;
+  totalItems: number;
+  itemsPerPage: number;
+}
+
+const HYDRA = 'http://www.w3.org/ns/hydra/core#';
+
+function viewNode(view: PageView): NodeObject {
+  return {
+    '@id': view.page,
+    '@type': `${HYDRA}PartialCollectionView`,
+    [`${HYDRA}first`]: { '@id': view.first },
+    [`${HYDRA}last`]: { '@id': view.last },
+    ...(view.next ? { [`${HYDRA}next`]: { '@id': view.next } } : {}),
+    ...(view.previous ? { [`${HYDRA}previous`]: { '@id': view.previous } } : {}),
+    [`${HYDRA}totalItems`]: { '@value': view.totalItems, '@type': 'xsd:integer' },
+    [`${HYDRA}itemsPerPage`]: { '@value': view.itemsPerPage, '@type': 'xsd:integer' },
+  };
+}
+
+export function openCatalogToJsonLd(
+  info: CatalogInfo,
+  resources: PublishedResource[],
+  view?: PageView,
+): object {
   const base = normalizeBaseUrl(info.baseUrl);
   const open = resources.filter((resource) => resource.content.open.class !== 'none');
   const openCodes = new Set(open.map((resource) => resource.code));
@@ -522,9 +556,13 @@ export function openCatalogToJsonLd(info: CatalogInfo, resources: PublishedResou
     ...(issued ? { 'dct:issued': { '@value': issued, '@type': 'xsd:dateTime' } } : {}),
     ...(modified ? { 'dct:modified': { '@value': modified, '@type': 'xsd:dateTime' } } : {}),
     'dcat:dataset': datasets.map((dataset) => id(dataset['@id'])),
+    ...(view ? { [`${HYDRA}view`]: { '@id': view.page } } : {}),
   };
 
-  return { '@context': CONTEXT, '@graph': [catalog, ...datasets, ...nodes.values()] };
+  return {
+    '@context': CONTEXT,
+    '@graph': [catalog, ...datasets, ...nodes.values(), ...(view ? [viewNode(view)] : [])],
+  };
 }
 
 const NO_REMOTE_DOCUMENTS = (url: string) =>
@@ -548,11 +586,12 @@ export async function jsonLdToNQuads(document: object): Promise<string> {
 export async function openCatalogToTurtle(
   info: CatalogInfo,
   resources: PublishedResource[],
+  view?: PageView,
 ): Promise<string> {
   const base = normalizeBaseUrl(info.baseUrl);
   const { Parser, Writer } = await import('n3');
   const quads = new Parser({ format: 'N-Quads' }).parse(
-    await jsonLdToNQuads(openCatalogToJsonLd(info, resources)),
+    await jsonLdToNQuads(openCatalogToJsonLd(info, resources, view)),
   );
   const rank = (quad: Quad) => {
     const subject = quad.subject.value;

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { defineAction, type ActionContext, type AnyAction } from '../../core/action.ts';
 import { AppError, invalidFields, text, type LocalizedText } from '../../core/errors.ts';
 import { FileInput, FileResult, fileBytes, fileResult } from '../../core/files.ts';
-import { authorityOver, hasRole, isAuthenticated, isSystem } from '../../core/policy.ts';
+import { authorityOver, hasRole, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import { Input, OrgCode, RegionCode } from '../../core/schemas.ts';
 import { findOrgByCode } from '../orgs/actions.ts';
 import { findRegion, presentRegion } from '../regions/actions.ts';
@@ -12,7 +12,12 @@ import {
   themeErrors,
   type ResourceVersionDto,
 } from './actions.ts';
-import { openCatalogToJsonLd, openCatalogToTurtle, type PublishedResource } from './dcat.ts';
+import {
+  openCatalogToJsonLd,
+  openCatalogToTurtle,
+  type PageView,
+  type PublishedResource,
+} from './dcat.ts';
 import type { ResourceContentDto } from './model.ts';
 import { versionsQuery } from './store.ts';
 import {
@@ -75,7 +80,7 @@ const template = defineAction({
   output: FileResult,
   mutating: false,
   http: { method: 'GET', path: '/catalog/template', produces: [XLSX_TYPE] },
-  policy: (ctx) => isAuthenticated(ctx.actor),
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx) =>
     fileResult(
       '政务数据资源目录导入模板.xlsx',
@@ -347,7 +352,10 @@ interface RegionInfo {
 }
 
 /** The region asked for; else the actor's own; else the top of the hierarchy. */
-async function resolveRegion(ctx: ActionContext, code?: string): Promise<RegionInfo | undefined> {
+export async function resolveRegion(
+  ctx: ActionContext,
+  code?: string,
+): Promise<RegionInfo | undefined> {
   let regionCode = code;
   if (regionCode === undefined) {
     const { actor } = ctx;
@@ -378,11 +386,13 @@ async function resolveRegion(ctx: ActionContext, code?: string): Promise<RegionI
 
 type LiveEntry = CatalogEntry & { orgCreditCode: string | null; regionCode: string };
 
-async function liveEntries(
+/** Live entries of a list, in provider and code order; `page` reads one slice of them. */
+export async function liveEntries(
   ctx: ActionContext,
   list: CatalogList,
   region: RegionInfo | undefined,
   orgCode: string | undefined,
+  page?: { limit: number; offset: number },
 ): Promise<LiveEntry[]> {
   let query = versionsQuery(ctx.db)
     .select(['orgs.credit_code as org_credit_code', 'orgs.region_code'])
@@ -392,7 +402,9 @@ async function liveEntries(
   if (orgCode) query = query.where('orgs.code', '=', orgCode);
   if (list === 'open') query = query.where('resource_versions.open_class', '!=', 'none');
   if (list === 'responsibility') query = query.where('resource_versions.share_class', '!=', 'none');
-  const rows = await query.orderBy('orgs.code').orderBy('resources.code').execute();
+  let ordered = query.orderBy('orgs.code').orderBy('resources.code');
+  if (page) ordered = ordered.limit(page.limit).offset(page.offset);
+  const rows = await ordered.execute();
   return rows.map((row) => ({
     code: row.code,
     version: row.version,
@@ -476,11 +488,12 @@ function publicBaseUrl(ctx: ActionContext): string {
   return ctx.services.config.publicUrl;
 }
 
-async function dcatDocument(
+export async function dcatDocument(
   ctx: ActionContext,
   format: 'dcat-jsonld' | 'dcat-ttl',
   region: RegionInfo,
   entries: LiveEntry[],
+  view?: PageView,
 ): Promise<string> {
   const authority = await ctx.db
     .selectFrom('orgs')
@@ -506,8 +519,8 @@ async function dcatDocument(
     content: entry.content,
   }));
   return format === 'dcat-jsonld'
-    ? `${JSON.stringify(openCatalogToJsonLd(info, resources), null, 2)}\n`
-    : openCatalogToTurtle(info, resources);
+    ? `${JSON.stringify(openCatalogToJsonLd(info, resources, view), null, 2)}\n`
+    : openCatalogToTurtle(info, resources, view);
 }
 
 const exportCatalog = defineAction({
@@ -540,7 +553,7 @@ const exportCatalog = defineAction({
     produces: [...new Set(Object.values(MEDIA_TYPES).map((type) => type.split(';')[0] ?? type))],
   },
   // Published entries are known to every signed-in party (catalog.resource.get).
-  policy: (ctx) => isAuthenticated(ctx.actor),
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {
     const format = input.format;
     const dcat = format === 'dcat-jsonld' || format === 'dcat-ttl';

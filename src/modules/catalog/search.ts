@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { cut, cut_for_search } from 'jieba-wasm';
 import { sql, type Kysely } from 'kysely';
 import { defineAction } from '../../core/action.ts';
-import { isAuthenticated } from '../../core/policy.ts';
+import { isGovernmentActor } from '../../core/policy.ts';
 import { Input, OrgCode, Timestamp } from '../../core/schemas.ts';
 import type { DialectInfo } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
@@ -487,7 +487,7 @@ export const catalogSearch = defineAction({
     searchCatalog(
       ctx.db,
       ctx.services.db.dialect,
-      { ...input, openOnly: !isAuthenticated(ctx.actor) },
+      { ...input, openOnly: !isGovernmentActor(ctx.actor) },
       ctx.services.db,
     ),
 });

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { defineAction } from '../../core/action.ts';
 import { actorName } from '../../core/actor.ts';
 import { conflict, text } from '../../core/errors.ts';
-import { hasRole, isAuthenticated, isSystem } from '../../core/policy.ts';
+import { hasRole, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import { Input, Timestamp } from '../../core/schemas.ts';
 import type { Database } from '../../db/schema.ts';
 
@@ -32,7 +32,7 @@ const list = defineAction({
   output: Type.Object({ items: Type.Array(Theme) }),
   mutating: false,
   http: { method: 'GET', path: '/catalog/themes' },
-  policy: (ctx) => isAuthenticated(ctx.actor),
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx) => ({
     items: (
       await ctx.db

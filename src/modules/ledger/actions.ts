@@ -4,7 +4,7 @@ import { defineAction, type ActionContext } from '../../core/action.ts';
 import type { Actor } from '../../core/actor.ts';
 import { AppError } from '../../core/errors.ts';
 import { fileResult, FileResult, RawResultSchema, type RawResult } from '../../core/files.ts';
-import { hasRole, isAuditor, isAuthenticated, isSystem } from '../../core/policy.ts';
+import { hasRole, isAuditor, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import { Input, Timestamp } from '../../core/schemas.ts';
 import type { Database } from '../../db/schema.ts';
 import { leafBytes } from './events.ts';
@@ -290,7 +290,7 @@ const status = defineAction({
   }),
   mutating: false,
   http: { method: 'GET', path: '/ledger/status' },
-  policy: (ctx) => isAuthenticated(ctx.actor),
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx) => {
     const [size, pending, latest, keys, witnesses] = await Promise.all([
       treeSize(ctx.db),

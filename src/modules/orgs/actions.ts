@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { defineAction } from '../../core/action.ts';
 import { conflict, invalidFields, notFound, text } from '../../core/errors.ts';
-import { authorityOver, isAuthenticated, isSystem } from '../../core/policy.ts';
+import { authorityOver, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import {
   Input,
   ListOf,
@@ -88,7 +88,7 @@ const orgList = defineAction({
   http: { method: 'GET', path: '/orgs' },
   // The directory of government organisations is known to every signed-in party (departments need it
   // to address share requests); it holds no personal data.
-  policy: (ctx) => isAuthenticated(ctx.actor),
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {
     let query = ctx.db
       .selectFrom('orgs')
@@ -117,7 +117,7 @@ const orgGet = defineAction({
   output: Org,
   mutating: false,
   http: { method: 'GET', path: '/orgs/:code' },
-  policy: (ctx) => isAuthenticated(ctx.actor),
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {
     const org = await findOrgByCode(ctx.db, input.code);
     if (!org) throw notFound();

@@ -7,7 +7,7 @@ import { conflict, invalidFields, notFound, text, type LocalizedText } from '../
 import {
   ACTING_ROLES,
   authorityOver,
-  isAuthenticated,
+  isGovernmentActor,
   isSystem,
   memberOf,
 } from '../../core/policy.ts';
@@ -16,7 +16,7 @@ import { Input, OrgCode, Timestamp } from '../../core/schemas.ts';
 import type { Database, ProblemReportTable } from '../../db/schema.ts';
 import { chinaToday, workingDayCountdown } from '../calendar/calendar.ts';
 import type { ResourceContentDto } from '../catalog/model.ts';
-import { findVersion } from '../catalog/store.ts';
+import { findVersion, type VersionRow } from '../catalog/store.ts';
 import { notificationActions, notify } from './notifications.ts';
 
 /**
@@ -52,7 +52,7 @@ const RecordKey = Type.Record(
   Type.Union([Type.String({ maxLength: 200 }), Type.Number()]),
   { minProperties: 1, maxProperties: 10, description: 'key item column -> value' },
 );
-type RecordKeyDto = Static<typeof RecordKey>;
+export type RecordKeyDto = Static<typeof RecordKey>;
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const ProblemReport = Type.Object({
@@ -248,7 +248,7 @@ async function dueDateFor(
 }
 
 /** Next number of a yearly sequence, atomic on both engines (one upsert, in the caller's transaction). */
-async function nextNumber(db: Kysely<Database>, prefix: string): Promise<number> {
+export async function nextNumber(db: Kysely<Database>, prefix: string): Promise<number> {
   const row = await db
     .insertInto('catalog_sequences')
     .values({ prefix, last_value: 1 })
@@ -335,8 +335,8 @@ const report = defineAction({
       : acting.length > 0;
   },
   handler: async (ctx, input) => {
-    const latest = await findVersion(ctx.db, input.resourceCode);
-    if (!latest || latest.live_version === null) {
+    const live = await liveVersion(ctx.db, input.resourceCode);
+    if (!live) {
       throw invalidFields({
         resourceCode: text(
           '没有该代码的已发布目录资源',
@@ -344,11 +344,6 @@ const report = defineAction({
         ),
       });
     }
-    const live =
-      latest.version === latest.live_version
-        ? latest
-        : await findVersion(ctx.db, input.resourceCode, latest.live_version);
-    if (!live) throw notFound();
     checkRecordKeys(JSON.parse(live.content) as ResourceContentDto, input.recordKeys);
     const reporter = await actingOrg(ctx.db, ctx.actor, input.reporterOrgCode, 'reporterOrgCode', {
       choose: text(
@@ -357,57 +352,109 @@ const report = defineAction({
       ),
       missing: text('请填写报告机构的代码', 'give the code of the reporting organisation'),
     });
-    const today = chinaToday(ctx.now);
-    const dueDate = await dueDateFor(ctx, live.org_id, input.urgency);
-    const year = today.slice(0, 4);
-    const code = `WT-${year}-${String(await nextNumber(ctx.db, `WT-${year}`)).padStart(6, '0')}`;
-    const now = ctx.now.toISOString();
-    await ctx.db
-      .insertInto('problem_reports')
-      .values({
-        id: randomUUID(),
-        code,
-        resource_id: live.resource_id,
-        provider_org_id: live.org_id,
-        reporter_kind: reporter.id === live.org_id ? 'provider' : 'department',
-        reporter_org_id: reporter.id,
-        reporter_user_id: ctx.actor.type === 'user' ? ctx.actor.id : null,
-        reporter_name: actorDisplayName(ctx.actor),
-        reporter_contact: input.contact?.trim() || null,
-        category: input.category,
-        urgency: input.urgency,
-        description: input.description.trim(),
-        record_keys: JSON.stringify(input.recordKeys),
-        status: 'open',
-        due_date: dueDate,
-        resolution: null,
-        resolution_note: null,
-        resolution_batch_id: null,
-        resolved_at: null,
-        resolved_by: null,
-        reopen_count: 0,
-        reopen_reason: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    ctx.audit.target = `problem:${code}`;
-    ctx.audit.orgId = live.org_id;
-    ctx.audit.details = { dueDate };
-    const category = CATEGORY_TEXT[input.category];
-    const urgent = input.urgency === 'urgent';
-    await notify(ctx.db, ctx.now, {
-      orgId: live.org_id,
-      kind: 'problem.reported',
-      title: text(
-        `${urgent ? '【紧急】' : ''}${live.name}：收到问题数据报告 ${code}（${category.zh}），请于 ${dueDate} 前处理`,
-        `${urgent ? '[URGENT] ' : ''}${live.name}: problem report ${code} (${category.en}) to answer by ${dueDate}`,
-      ),
-      link: link(code),
+    const { code } = await fileProblemReport(ctx, live, {
+      reporterKind: reporter.id === live.org_id ? 'provider' : 'department',
+      reporterOrgId: reporter.id,
+      reporterUserId: ctx.actor.type === 'user' ? ctx.actor.id : null,
+      reporterName: actorDisplayName(ctx.actor),
+      contact: input.contact,
+      category: input.category,
+      urgency: input.urgency,
+      description: input.description,
+      recordKeys: input.recordKeys,
     });
     return presentOne(ctx, code);
   },
 });
+
+/** The live (published) version of a catalog entry, or undefined when it has none. */
+export async function liveVersion(
+  db: Kysely<Database>,
+  resourceCode: string,
+): Promise<VersionRow | undefined> {
+  const latest = await findVersion(db, resourceCode);
+  if (!latest || latest.live_version === null) return undefined;
+  return latest.version === latest.live_version
+    ? latest
+    : findVersion(db, resourceCode, latest.live_version);
+}
+
+/** Who files a report and what it says; the resource comes separately, already checked. */
+export interface ProblemFiling {
+  reporterKind: ProblemReportTable['reporter_kind'];
+  reporterOrgId: string | null;
+  /** A console user's id, or a public account's (reporter kind `public`, R5.7). */
+  reporterUserId: string | null;
+  reporterName: string;
+  contact?: string;
+  category: ProblemReportTable['category'];
+  urgency: ProblemReportTable['urgency'];
+  description: string;
+  recordKeys: RecordKeyDto[];
+}
+
+/**
+ * Files a report into the problem-data loop (R3.5) in the caller's transaction: the yearly code, the
+ * due date in working days, the row, the audit target and the provider's notification. Shared by
+ * `problem.report` and the open portal's public feedback (R5.7), so both run one loop.
+ */
+export async function fileProblemReport(
+  ctx: ActionContext,
+  live: Pick<VersionRow, 'resource_id' | 'org_id' | 'name'>,
+  filing: ProblemFiling,
+): Promise<{ code: string; dueDate: string }> {
+  const today = chinaToday(ctx.now);
+  const dueDate = await dueDateFor(ctx, live.org_id, filing.urgency);
+  const year = today.slice(0, 4);
+  const code = `WT-${year}-${String(await nextNumber(ctx.db, `WT-${year}`)).padStart(6, '0')}`;
+  const now = ctx.now.toISOString();
+  await ctx.db
+    .insertInto('problem_reports')
+    .values({
+      id: randomUUID(),
+      code,
+      resource_id: live.resource_id,
+      provider_org_id: live.org_id,
+      reporter_kind: filing.reporterKind,
+      reporter_org_id: filing.reporterOrgId,
+      reporter_user_id: filing.reporterUserId,
+      reporter_name: filing.reporterName,
+      reporter_contact: filing.contact?.trim() || null,
+      category: filing.category,
+      urgency: filing.urgency,
+      description: filing.description.trim(),
+      record_keys: JSON.stringify(filing.recordKeys),
+      status: 'open',
+      due_date: dueDate,
+      resolution: null,
+      resolution_note: null,
+      resolution_batch_id: null,
+      resolved_at: null,
+      resolved_by: null,
+      reopen_count: 0,
+      reopen_reason: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  ctx.audit.target = `problem:${code}`;
+  ctx.audit.orgId = live.org_id;
+  ctx.audit.details = { ...ctx.audit.details, dueDate };
+  const category = CATEGORY_TEXT[filing.category];
+  const urgent = filing.urgency === 'urgent';
+  // The provider tells public feedback (R5.7) from a department's report at a glance.
+  const from = filing.reporterKind === 'public' ? text('【公众反馈】', '[Public feedback] ') : null;
+  await notify(ctx.db, ctx.now, {
+    orgId: live.org_id,
+    kind: 'problem.reported',
+    title: text(
+      `${urgent ? '【紧急】' : ''}${from?.zh ?? ''}${live.name}：收到问题数据报告 ${code}（${category.zh}），请于 ${dueDate} 前处理`,
+      `${urgent ? '[URGENT] ' : ''}${from?.en ?? ''}${live.name}: problem report ${code} (${category.en}) to answer by ${dueDate}`,
+    ),
+    link: link(code),
+  });
+  return { code, dueDate };
+}
 
 function ownOrgIds(actor: Actor): string[] {
   if (actor.type === 'token') return [actor.orgId];
@@ -418,7 +465,7 @@ function ownOrgIds(actor: Actor): string[] {
 const list = defineAction({
   name: 'problem.list',
   description:
-    'Problem reports: inbox (my organisation provides), sent (it reported), overdue (R6.6 supervision) or all visible; overdue first.',
+    'Problem reports: inbox (my organisation provides), sent (it reported), overdue (R6.6 supervision) or all visible, optionally by reporter kind (public feedback, R5.7); overdue first.',
   tag: 'problems',
   input: Input({
     box: Type.Union(
@@ -427,6 +474,8 @@ const list = defineAction({
     ),
     status: Type.Optional(literals(PROBLEM_STATUSES)),
     resourceCode: Type.Optional(ResourceCode),
+    /** Who reported: a department, the provider itself, or the public through the portal (R5.7). */
+    reporterKind: Type.Optional(literals(REPORTER_KINDS)),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     offset: Type.Integer({ minimum: 0, maximum: 100000, default: 0 }),
   }),
@@ -474,6 +523,7 @@ const list = defineAction({
     }
     if (input.status) query = query.where('p.status', '=', input.status);
     if (input.resourceCode) query = query.where('r.code', '=', input.resourceCode);
+    if (input.reporterKind) query = query.where('p.reporter_kind', '=', input.reporterKind);
     const { n } = await query
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
@@ -526,12 +576,15 @@ async function timeline(ctx: ActionContext, code: string) {
   const events = await ctx.db
     .selectFrom('audit_events')
     .leftJoin('users', 'users.id', 'audit_events.actor_id')
+    // A public reporter (R5.7) appears under the name it gave the portal, not its account handle.
+    .leftJoin('open_accounts', 'open_accounts.id', 'audit_events.actor_id')
     .select([
       'audit_events.occurred_at',
       'audit_events.action',
       'audit_events.actor_name',
       'audit_events.details',
       'users.display_name',
+      'open_accounts.display_name as public_name',
     ])
     .where('audit_events.target', '=', `problem:${code}`)
     .where('audit_events.outcome', '=', 'success')
@@ -543,7 +596,7 @@ async function timeline(ctx: ActionContext, code: string) {
     return {
       at: event.occurred_at,
       action: event.action,
-      actorName: event.display_name ?? event.actor_name,
+      actorName: event.display_name ?? event.public_name ?? event.actor_name,
       resolution: str(input.resolution),
       note: str(input.note) ?? str(input.comment),
       batchId: str(input.batchId),
@@ -562,7 +615,7 @@ const get = defineAction({
   output: ProblemDetail,
   mutating: false,
   http: { method: 'GET', path: '/problems/:code' },
-  policy: (ctx) => isAuthenticated(ctx.actor),
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {
     const row = await findReport(ctx.db, input.code);
     // A report the caller may not see is indistinguishable from none.
@@ -596,7 +649,7 @@ const policyFor =
   (acts: (actor: Actor, row: ReportRow) => boolean) =>
   async (ctx: ActionContext, input: { code: string }) => {
     const row = await findReport(ctx.db, input.code);
-    if (!row || !mayRead(ctx.actor, row)) return isAuthenticated(ctx.actor);
+    if (!row || !mayRead(ctx.actor, row)) return isGovernmentActor(ctx.actor);
     return acts(ctx.actor, row);
   };
 

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { defineAction } from '../../core/action.ts';
 import { conflict, invalidFields, notFound, text } from '../../core/errors.ts';
-import { authorityOver, isAuthenticated, isSystem } from '../../core/policy.ts';
+import { authorityOver, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import { Input, ListOf, RegionCode } from '../../core/schemas.ts';
 import type { Database, RegionTable } from '../../db/schema.ts';
 
@@ -114,7 +114,7 @@ const regionList = defineAction({
   output: ListOf(Region),
   mutating: false,
   http: { method: 'GET', path: '/regions' },
-  policy: (ctx) => isAuthenticated(ctx.actor),
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx) => {
     const rows = await ctx.db.selectFrom('regions').selectAll().orderBy('path').execute();
     return { items: rows.map(presentRegion) };

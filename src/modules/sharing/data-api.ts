@@ -21,7 +21,7 @@ import {
   type CallRecord,
   type GateGrant,
 } from './gate.ts';
-import { maskValue, scalarText } from './masking.ts';
+import { csvField, maskValue, scalarText } from './masking.ts';
 
 /**
  * The data API for department systems (issue 5; R4.7 delivery methods, R4.9 no repeated
@@ -633,12 +633,6 @@ export function rowWatermark(watermarkKey: string, values: unknown[]): string {
   const hmac = createHmac('sha256', watermarkKey);
   for (const value of values) hmac.update(`${scalarText(value)}\u001f`);
   return hmac.digest('hex').slice(0, 16);
-}
-
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const s = scalarText(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 const exportView = defineAction({

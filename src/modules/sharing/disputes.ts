@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { defineAction, type ActionContext } from '../../core/action.ts';
 import { actorDisplayName, type Actor } from '../../core/actor.ts';
 import { AppError, conflict, invalidFields, notFound, text } from '../../core/errors.ts';
+import { isGovernmentActor } from '../../core/policy.ts';
 import { DateString, Input, Timestamp } from '../../core/schemas.ts';
 import type { Database, ShareDisputeTable, ShareOperation } from '../../db/schema.ts';
 import { notify } from '../problems/notifications.ts';
@@ -457,7 +458,7 @@ const get = defineAction({
   output: ShareDisputeDetail,
   mutating: false,
   http: { method: 'GET', path: '/share/disputes/:code' },
-  policy: (ctx) => ctx.actor.type !== 'anonymous',
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {
     const row = await findDispute(ctx.db, input.code);
     if (!row || !mayRead(ctx.actor, row)) throw notFound();

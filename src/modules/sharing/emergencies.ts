@@ -12,7 +12,7 @@ import {
   type LocalizedText,
 } from '../../core/errors.ts';
 import { FileResult, fileResult } from '../../core/files.ts';
-import { administeredRegionPaths, isSystem } from '../../core/policy.ts';
+import { administeredRegionPaths, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import { Input, Timestamp } from '../../core/schemas.ts';
 import type { Database, ShareEmergencyTable } from '../../db/schema.ts';
 import { findOrgByCode } from '../orgs/actions.ts';
@@ -546,7 +546,7 @@ const get = defineAction({
   output: ShareEmergency,
   mutating: false,
   http: { method: 'GET', path: '/share/emergencies/:code' },
-  policy: (ctx) => ctx.actor.type !== 'anonymous',
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {
     const row = await findEmergency(ctx.db, input.code);
     if (!row || (await visibleEmergencies(ctx, [row])).length === 0) throw notFound();

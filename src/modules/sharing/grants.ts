@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { defineAction, type ActionContext } from '../../core/action.ts';
 import { actorDisplayName, type Actor } from '../../core/actor.ts';
 import { conflict, invalidFields, notFound, text } from '../../core/errors.ts';
-import { authorityOver, isAuditor, isSystem } from '../../core/policy.ts';
+import { authorityOver, isAuditor, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import { DateString, Input, Timestamp } from '../../core/schemas.ts';
 import type { Database, GrantOrigin, ShareGrantTable, ShareOperation } from '../../db/schema.ts';
 import { chinaToday } from '../calendar/calendar.ts';
@@ -369,7 +369,7 @@ const list = defineAction({
   output: Type.Object({ items: Type.Array(Grant), total: Type.Integer() }),
   mutating: false,
   http: { method: 'GET', path: '/share/grants' },
-  policy: (ctx) => ctx.actor.type !== 'anonymous',
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {
     const orgIds = visibleOrgIds(ctx.actor);
     const paths = authorityPaths(ctx.actor);
@@ -426,7 +426,7 @@ const get = defineAction({
   http: { method: 'GET', path: '/share/grants/:id' },
   policy: async (ctx, input) => {
     const row = await findGrant(ctx.db, input.id);
-    if (!row) return ctx.actor.type !== 'anonymous';
+    if (!row) return isGovernmentActor(ctx.actor);
     return mayReadSharing(ctx.actor, row.consumer_org_id, row.provider_org_id, row.region_path);
   },
   handler: (ctx, input) => presentGrantById(ctx, input.id),

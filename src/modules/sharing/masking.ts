@@ -132,5 +132,12 @@ export function scalarText(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
     return String(value);
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (value instanceof Date) return value.toISOString();
   return JSON.stringify(value);
+}
+
+/** A CSV field (RFC 4180): quoted when it holds a quote, comma or line break. */
+export function csvField(value: unknown): string {
+  const s = scalarText(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

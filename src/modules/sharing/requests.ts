@@ -5,7 +5,7 @@ import { defineAction, type ActionContext } from '../../core/action.ts';
 import { actorDisplayName, type Actor } from '../../core/actor.ts';
 import { appendAuditEvent } from '../../core/audit.ts';
 import { AppError, conflict, invalidFields, notFound, text } from '../../core/errors.ts';
-import { administeredRegionPaths, isSystem } from '../../core/policy.ts';
+import { administeredRegionPaths, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import { DateString, Input, Timestamp } from '../../core/schemas.ts';
 import type { Database, ShareOperation, ShareRequestStatus } from '../../db/schema.ts';
 import { chinaToday, workingDayCountdown } from '../calendar/calendar.ts';
@@ -543,7 +543,7 @@ const get = defineAction({
   output: ShareRequestDetail,
   mutating: false,
   http: { method: 'GET', path: '/share/requests/:code' },
-  policy: (ctx) => ctx.actor.type !== 'anonymous',
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {
     const row = await findRequest(ctx.db, input.code);
     // A request the caller may not see is indistinguishable from none.

@@ -283,10 +283,11 @@ export class AccessLog {
 }
 
 /**
- * A sliding one-minute window per grant (issue 5: a grant's rate limit). In-process: with several
- * server processes each enforces the limit on its own share of the traffic.
+ * A sliding one-minute window per key: a grant's rate limit (issue 5), the open portal's per-address
+ * and per-API-key limits (issue 7). In-process: with several server processes each enforces the
+ * limit on its own share of the traffic.
  */
-export class GrantRateLimiter {
+export class SlidingWindowLimiter {
   private readonly windows = new Map<string, { start: number; count: number; previous: number }>();
 
   /** True when one more call fits the limit; counts it. */
@@ -309,7 +310,7 @@ export class GrantRateLimiter {
 export interface SharingRuntime {
   signer: ResponseSigner;
   accessLog: AccessLog;
-  rateLimiter: GrantRateLimiter;
+  rateLimiter: SlidingWindowLimiter;
 }
 
 export function createSharingRuntime(
@@ -321,6 +322,6 @@ export function createSharingRuntime(
   return {
     signer: new ResponseSigner(signingKey),
     accessLog: new AccessLog(db, personalData, logger),
-    rateLimiter: new GrantRateLimiter(),
+    rateLimiter: new SlidingWindowLimiter(),
   };
 }

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { defineAction, type ActionContext } from '../../core/action.ts';
 import { actorDisplayName, type Actor } from '../../core/actor.ts';
 import { conflict, forbidden, invalidFields, notFound, text } from '../../core/errors.ts';
-import { administeredRegionPaths, isSystem } from '../../core/policy.ts';
+import { administeredRegionPaths, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import { DateString, Input, Timestamp } from '../../core/schemas.ts';
 import type { Database, ShareOperation, ShareScenarioTable } from '../../db/schema.ts';
 import { chinaToday } from '../calendar/calendar.ts';
@@ -420,7 +420,7 @@ const get = defineAction({
   output: ShareScenario,
   mutating: false,
   http: { method: 'GET', path: '/share/scenarios/:code' },
-  policy: (ctx) => ctx.actor.type !== 'anonymous',
+  policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {
     const row = await findScenario(ctx.db, input.code);
     if (!row || (await visibleScenarios(ctx, [row])).length === 0) throw notFound();

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { defineAction, type ActionContext } from '../../core/action.ts';
 import type { Actor } from '../../core/actor.ts';
 import { notFound, text, type LocalizedText } from '../../core/errors.ts';
-import { authorityOver, isAuditor, isSystem } from '../../core/policy.ts';
+import { authorityOver, isAuditor, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import { Input, Timestamp } from '../../core/schemas.ts';
 import type { Database } from '../../db/schema.ts';
 import { chinaToday } from '../calendar/calendar.ts';
@@ -92,7 +92,7 @@ async function logQuery(
 }
 
 async function grantPolicy(ctx: ActionContext, grantId: string | undefined): Promise<boolean> {
-  if (ctx.actor.type === 'anonymous') return false;
+  if (!isGovernmentActor(ctx.actor)) return false;
   if (!grantId) return true;
   const row = await findGrant(ctx.db, grantId);
   if (!row) return true; // answered with nothing

@@ -8,7 +8,13 @@ import { useMe } from '../../auth';
 import { LoadError, PageHeader } from '../../components/common';
 import { formatDate, formatDateTime } from '../../format';
 import { useAsync } from '../../hooks';
-import type { ProblemBox, ProblemList, ProblemReport, ProblemStatus } from './problems';
+import type {
+  ProblemBox,
+  ProblemList,
+  ProblemReport,
+  ProblemStatus,
+  ReporterKind,
+} from './problems';
 import { PROBLEM_STATUSES, awaitingProvider, canSupervise, reportingOrgs } from './problems';
 import { ProblemDrawer } from './ProblemDrawer';
 import { CategoryTag, ProblemCountdown, ProblemStatusTag, UrgencyTag } from './ProblemTags';
@@ -20,14 +26,21 @@ const PAGE_SIZE = 20;
  * 数据归集 › 问题数据: the problem-data loop (R3.5). 待我处理 is what my organisation provides and
  * must answer, overdue first; 我提交的 what it reported; 逾期督办 (R6.6) and 全部 are the authority's
  * view of its region. The detail drawer (?code=) shows the timeline and the next step.
+ *
+ * With `reporterKind` the page lists only the reports of that kind of reporter: 数据开放 › 公众反馈
+ * is this page with `public` (the open portal's feedback, R5.7), answered in the same loop; there is
+ * no 我提交的 and nothing to report from the console.
  */
-export function ProblemsPage() {
+export function ProblemsPage({ reporterKind }: { reporterKind?: ReporterKind } = {}) {
   const { t } = useTranslation();
   const me = useMe();
   const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
   const supervisor = canSupervise(me);
-  const boxes: ProblemBox[] = supervisor ? ['inbox', 'sent', 'overdue', 'all'] : ['inbox', 'sent'];
+  const publicFeedback = reporterKind === 'public';
+  const boxes: ProblemBox[] = (
+    supervisor ? (['inbox', 'sent', 'overdue', 'all'] as const) : (['inbox', 'sent'] as const)
+  ).filter((b) => !publicFeedback || b !== 'sent');
   const requested = params.get('box') as ProblemBox | null;
   const box: ProblemBox = requested && boxes.includes(requested) ? requested : 'inbox';
   const status = (params.get('status') as ProblemStatus | null) ?? undefined;
@@ -49,9 +62,9 @@ export function ProblemsPage() {
     (signal) =>
       api.get<ProblemList>('/problems', {
         signal,
-        query: { box, status, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
+        query: { box, status, reporterKind, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
       }),
-    `${box}|${status ?? ''}|${String(page)}`,
+    `${reporterKind ?? ''}|${box}|${status ?? ''}|${String(page)}`,
   );
   const items = list.data?.items ?? [];
   const overdueCount = items.filter((i) => i.overdue).length;
@@ -105,7 +118,9 @@ export function ProblemsPage() {
             key: 'reporter',
             width: 170,
             render: (_: unknown, r: ProblemReport) =>
-              r.reporterOrgName ?? t(`problems.reporterKind.${r.reporterKind}`),
+              publicFeedback
+                ? r.reporterName
+                : (r.reporterOrgName ?? t(`problems.reporterKind.${r.reporterKind}`)),
           },
         ]),
     {
@@ -147,14 +162,14 @@ export function ProblemsPage() {
   return (
     <>
       <PageHeader
-        title={t('problems.title')}
-        description={t('problems.description')}
+        title={publicFeedback ? t('open.feedback.title') : t('problems.title')}
+        description={publicFeedback ? t('open.feedback.description') : t('problems.description')}
         extra={
           <>
             <Button icon={<ReloadOutlined />} onClick={list.reload}>
               {t('common.refresh')}
             </Button>
-            {reportingOrgs(me).length > 0 ? (
+            {!publicFeedback && reportingOrgs(me).length > 0 ? (
               <Button
                 type="primary"
                 icon={<PlusOutlined />}
@@ -185,7 +200,11 @@ export function ProblemsPage() {
             {overdueCount > 0 ? (
               <Tag color="red">{t('problems.overdueCount', { count: overdueCount })}</Tag>
             ) : null}
-            <Typography.Text type="secondary">{t(`problems.boxHint.${box}`)}</Typography.Text>
+            <Typography.Text type="secondary">
+              {publicFeedback && box !== 'sent'
+                ? t(`open.feedback.boxHint.${box}`)
+                : t(`problems.boxHint.${box}`)}
+            </Typography.Text>
           </Space>
           {box === 'overdue' ? null : (
             <Select<ProblemStatus>
@@ -215,7 +234,12 @@ export function ProblemsPage() {
             dataSource={items}
             scroll={{ x: 1100 }}
             rowClassName={(r) => (r.overdue ? 'row-overdue' : '')}
-            locale={{ emptyText: t(`problems.empty.${box}`) }}
+            locale={{
+              emptyText:
+                publicFeedback && box !== 'sent'
+                  ? t(`open.feedback.empty.${box}`)
+                  : t(`problems.empty.${box}`),
+            }}
             pagination={{
               current: page,
               pageSize: PAGE_SIZE,
@@ -232,7 +256,7 @@ export function ProblemsPage() {
         )}
       </Card>
       <ReportProblemModal
-        open={reporting}
+        open={reporting && !publicFeedback}
         initialResourceCode={initialResource}
         onClose={() => {
           update({ report: null, resource: null });

@@ -23,8 +23,15 @@ interface ReportValues {
   reporterOrgCode?: string;
 }
 
-/** Published entries matching `q` (the catalog's Chinese search), for the resource picker. */
-function useResourceSearch(initialCode: string | undefined) {
+/**
+ * Published entries matching `q` (the catalog's Chinese search), for the resource picker. `path`
+ * and `query` choose another search with the same parameters and hits, e.g. the open catalog's
+ * (`/open/datasets`, narrowed by `provider`).
+ */
+export function useResourceSearch(
+  initialCode: string | undefined,
+  source: { path?: string; query?: Record<string, string> } = {},
+) {
   const [options, setOptions] = useState<{ value: string; label: string }[]>([]);
   const [loading, setLoading] = useState(false);
   const seq = useRef(0);
@@ -35,8 +42,13 @@ function useResourceSearch(initialCode: string | undefined) {
       const mine = ++seq.current;
       setLoading(true);
       api
-        .get<{ items: SearchHit[] }>('/catalog/search', {
-          query: { q: q.trim() || undefined, limit: 20, sort: q.trim() ? 'relevance' : 'name' },
+        .get<{ items: SearchHit[] }>(source.path ?? '/catalog/search', {
+          query: {
+            ...source.query,
+            q: q.trim() || undefined,
+            limit: 20,
+            sort: q.trim() ? 'relevance' : 'name',
+          },
         })
         .then((res) => {
           if (mine !== seq.current) return;

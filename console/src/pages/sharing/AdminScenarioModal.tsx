@@ -1,5 +1,4 @@
 import { Alert, DatePicker, Form, Input, Modal, Typography } from 'antd';
-import dayjs from 'dayjs';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +7,7 @@ import type { ShareOperation, ShareScenario } from './adminApi';
 import { submitErrorText } from './adminApi';
 import { OrgMultiSelect } from './AdminParts';
 import { AdminResourceRows } from './AdminResourceRows';
+import { beforePlatformToday } from '../../format';
 
 interface ScenarioValues {
   name: string;
@@ -182,7 +182,7 @@ export function AdminScenarioModal({
         >
           <DatePicker
             style={{ width: 220 }}
-            disabledDate={(d) => d.isBefore(dayjs().startOf('day'))}
+            disabledDate={(d) => beforePlatformToday(d)}
             data-testid="scenario-valid-to"
           />
         </Form.Item>

@@ -15,7 +15,6 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import dayjs from 'dayjs';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -29,6 +28,7 @@ import { useAsync } from '../../hooks';
 import type { Grant, RequestDeliveryMethod, ShareDispute, ShareRequest } from './share';
 import { REQUEST_DELIVERY_METHODS, consumerOrgs, defaultMasking, loadLiveVersion } from './share';
 import { ItemChecklist, MaskingTag, OperationsChecklist, TokenSelect } from './ShareParts';
+import { beforePlatformToday, platformToday } from '../../format';
 
 export type ApplyMode = 'obtain' | 'request' | 'dispute';
 
@@ -132,7 +132,7 @@ export function ApplyModal({
         });
         onDone({ mode, grant });
       } else if (mode === 'request') {
-        const [from, to] = values.period ?? [dayjs(), dayjs().add(1, 'year')];
+        const [from, to] = values.period ?? [platformToday(), platformToday().add(1, 'year')];
         const request = await api.post<ShareRequest>('/share/requests', {
           resourceCode: target.code,
           items: values.items,
@@ -288,8 +288,8 @@ export function ApplyModal({
               consumerOrgCode: orgs[0]?.orgCode,
               items: [],
               operations: ['lookup'],
-              period: [dayjs(), dayjs().add(1, 'year')],
-              periodTo: dayjs().add(1, 'year'),
+              period: [platformToday(), platformToday().add(1, 'year')],
+              periodTo: platformToday().add(1, 'year'),
               deliveryMethod: catalogDelivery[0] ?? 'interface',
               contactName: me.user.displayName,
             }}
@@ -399,7 +399,7 @@ export function ApplyModal({
               >
                 <DatePicker.RangePicker
                   allowEmpty={[true, true]}
-                  disabledDate={(d) => d.isBefore(dayjs(), 'day')}
+                  disabledDate={(d) => beforePlatformToday(d)}
                   style={{ width: '100%' }}
                 />
               </Form.Item>
@@ -413,7 +413,7 @@ export function ApplyModal({
                   rules={[{ required: true, message: t('share.form.periodRequired') }]}
                 >
                   <DatePicker.RangePicker
-                    disabledDate={(d) => d.isBefore(dayjs(), 'day')}
+                    disabledDate={(d) => beforePlatformToday(d)}
                     style={{ width: '100%' }}
                     data-testid="share-period"
                   />
@@ -434,10 +434,7 @@ export function ApplyModal({
                 label={t('share.field.periodTo')}
                 rules={[{ required: true, message: t('share.form.periodRequired') }]}
               >
-                <DatePicker
-                  disabledDate={(d) => d.isBefore(dayjs(), 'day')}
-                  style={{ width: 220 }}
-                />
+                <DatePicker disabledDate={(d) => beforePlatformToday(d)} style={{ width: 220 }} />
               </Form.Item>
             ) : null}
             {mode === 'request' ? (

@@ -27,7 +27,7 @@ import { useMe } from '../../auth';
 import { ShareClassTag } from '../../catalog/labels';
 import { LoadError } from '../../components/common';
 import { applyFieldErrors, errorText } from '../../errors';
-import { formatDate, formatDateTime } from '../../format';
+import { beforePlatformToday, formatDate, formatDateTime, platformToday } from '../../format';
 import { useAsync } from '../../hooks';
 import { scopeRequired, useScopeRows } from './RequestDrawer';
 import type { ShareDispute, ShareDisputeDetail } from './share';
@@ -167,7 +167,7 @@ function StepModal({
             decision: 'grant',
             scope: scope.data,
             operations: dispute.operations,
-            periodTo: dispute.periodTo ? dayjs(dispute.periodTo) : dayjs().add(1, 'year'),
+            periodTo: dispute.periodTo ? dayjs(dispute.periodTo) : platformToday().add(1, 'year'),
           }}
         >
           {step === 'statement' ? (
@@ -267,7 +267,7 @@ function StepModal({
                   >
                     <DatePicker
                       style={{ width: 200 }}
-                      disabledDate={(d) => d.isBefore(dayjs(), 'day')}
+                      disabledDate={(d) => beforePlatformToday(d)}
                     />
                   </Form.Item>
                 </>

@@ -24,7 +24,7 @@ import { Link } from 'react-router-dom';
 import { api } from '../../api';
 import { LoadError, Mono } from '../../components/common';
 import { applyFieldErrors, errorText } from '../../errors';
-import { formatDate, formatDateTime } from '../../format';
+import { beforePlatformToday, formatDate, formatDateTime } from '../../format';
 import { useAsync } from '../../hooks';
 import type { ShareDispute, ShareMasking, ShareRequest, ShareRequestDetail } from './share';
 import { defaultMasking, loadLiveVersion } from './share';
@@ -229,7 +229,7 @@ function StepModal({
                   <DatePicker
                     style={{ width: 200 }}
                     disabledDate={(d) =>
-                      d.isBefore(dayjs(), 'day') || d.isAfter(dayjs(request.periodTo), 'day')
+                      beforePlatformToday(d) || d.isAfter(dayjs(request.periodTo), 'day')
                     }
                     data-testid="share-approve-period"
                   />

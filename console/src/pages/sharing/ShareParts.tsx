@@ -31,7 +31,6 @@ import type {
   ShareEvent,
   ShareMasking,
   ShareOperation,
-  ShareRequest,
 } from './share';
 import {
   SHARE_MASKING_RULES,
@@ -164,8 +163,17 @@ export function MaskingTag({ rule }: { rule: string }) {
   );
 }
 
+/** What a countdown needs: the sharing requests and the open applications and requests have it. */
+export interface DueState {
+  status: string;
+  workingDaysLeft: number | null;
+  overdue: boolean;
+  /** Answered after the due date. */
+  late?: boolean;
+}
+
 /** 剩余 N 个工作日 while the provider owes an answer; red when overdue, orange at one day or less. */
-export function RequestCountdown({ request }: { request: ShareRequest }) {
+export function RequestCountdown({ request }: { request: DueState }) {
   const { t } = useTranslation();
   if (!awaitingAnswer(request.status)) {
     return request.late ? <Tag color="volcano">{t('share.countdown.answeredLate')}</Tag> : null;
@@ -450,7 +458,16 @@ function eventColor(action: string): string {
   return 'blue';
 }
 
-export function ShareTimeline({ events, testId }: { events: ShareEvent[]; testId: string }) {
+export function ShareTimeline({
+  events,
+  testId,
+  label,
+}: {
+  events: ShareEvent[];
+  testId: string;
+  /** The name of an action the sharing vocabulary does not know (null: the default). */
+  label?: (action: string) => string | null;
+}) {
   const { t } = useTranslation();
   if (events.length === 0) {
     return <Typography.Text type="secondary">{t('share.common.noEvents')}</Typography.Text>;
@@ -465,7 +482,8 @@ export function ShareTimeline({ events, testId }: { events: ShareEvent[]; testId
         content: (
           <Space orientation="vertical" size={0}>
             <span>
-              <strong>{eventLabel(t, event.action)}</strong> · {event.actorName}
+              <strong>{label?.(event.action) ?? eventLabel(t, event.action)}</strong>
+              {event.actorName ? ` · ${event.actorName}` : null}
             </span>
             {event.note ? <span className="pre-wrap">{event.note}</span> : null}
           </Space>

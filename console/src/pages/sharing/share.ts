@@ -327,4 +327,4 @@ export async function loadOrgTokens(orgCode: string, signal?: AbortSignal): Prom
 }
 
 /** A request is awaiting the provider's answer: the due date runs. */
-export const awaitingAnswer = (status: RequestStatus): boolean => status === 'pending';
+export const awaitingAnswer = (status: string): boolean => status === 'pending';

@@ -8,7 +8,13 @@ import type { Readable } from 'node:stream';
 import { defineAction, type ActionContext } from '../../../core/action.ts';
 import { AppError, notFound } from '../../../core/errors.ts';
 import { FileInput, FileResult, fileResult } from '../../../core/files.ts';
-import { authorityOver, isAuditor, isSystem, memberOf } from '../../../core/policy.ts';
+import {
+  authorityOver,
+  isAuditor,
+  isGovernmentActor,
+  isSystem,
+  memberOf,
+} from '../../../core/policy.ts';
 import { Input } from '../../../core/schemas.ts';
 import type { Database, IngestBatchTable } from '../../../db/schema.ts';
 import { findVersion } from '../../catalog/store.ts';
@@ -140,7 +146,7 @@ async function loadRejections(
 async function canRead(ctx: ActionContext, code: string): Promise<boolean> {
   if (isSystem(ctx.actor) || isAuditor(ctx.actor)) return true;
   const row = await findVersion(ctx.db, code);
-  if (!row) return ctx.actor.type !== 'anonymous';
+  if (!row) return isGovernmentActor(ctx.actor);
   return (
     memberOf(ctx.actor, row.org_id, 'dept_admin', 'dept_operator') ||
     authorityOver(ctx.actor, row.region_path, 'authority_admin', 'reviewer') ||
@@ -152,7 +158,7 @@ async function canWrite(ctx: ActionContext, code: string): Promise<boolean> {
   if (isSystem(ctx.actor)) return true;
   const row = await findVersion(ctx.db, code);
   // Unknown codes pass to the handler, which answers 404 to a signed-in caller.
-  if (!row) return ctx.actor.type !== 'anonymous';
+  if (!row) return isGovernmentActor(ctx.actor);
   return (
     memberOf(ctx.actor, row.org_id, 'dept_admin', 'dept_operator') ||
     (ctx.actor.type === 'token' && ctx.actor.orgId === row.org_id)
@@ -310,7 +316,7 @@ const BatchId = Type.String({ format: 'uuid' });
 
 async function canReadBatch(ctx: ActionContext, id: string): Promise<boolean> {
   const code = await batchResourceCode(ctx.db, id);
-  return code ? canRead(ctx, code) : ctx.actor.type !== 'anonymous';
+  return code ? canRead(ctx, code) : isGovernmentActor(ctx.actor);
 }
 
 const batchGet = defineAction({

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Kysely } from 'kysely';
-import type { Actor } from '../../../core/actor.ts';
+import { actorName, type Actor } from '../../../core/actor.ts';
 import type { LocalizedText } from '../../../core/errors.ts';
 import type {
   Database,
@@ -41,6 +41,8 @@ export function actorColumns(actor: Actor): {
       return { actor_type: 'system', actor_id: null, actor_name: actor.name };
     case 'anonymous':
       return { actor_type: 'anonymous', actor_id: null, actor_name: 'anonymous' };
+    case 'public':
+      return { actor_type: 'public', actor_id: actor.id, actor_name: actorName(actor) };
   }
 }
 

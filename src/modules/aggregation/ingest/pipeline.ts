@@ -514,6 +514,14 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
       });
     });
     trace('commit');
+    if (db.dialect.engine === 'postgres') {
+      // A swapped-in table has no statistics and no visibility map yet: until autovacuum visits it,
+      // the planner guesses and index-only scans (the open data API's filtered counts) read the
+      // heap. Done off the request path; a failure only leaves that to autovacuum.
+      sql`vacuum (analyze) ${sql.table(state.table_name)}`
+        .execute(db.kysely)
+        .catch((error: unknown) => ctx.services.logger.warn({ err: error }, 'vacuum after ingest'));
+    }
     return { batchId };
   } catch (error) {
     await parser?.close().catch(() => undefined);
