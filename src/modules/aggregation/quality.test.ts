@@ -13,6 +13,10 @@ import { LruCache, qualityScore, type QualityReportDto } from './quality.ts';
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+/** The calendar day in China (UTC+8) at epoch milliseconds `ms`, as YYYY-MM-DD. */
+const chinaDay = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 10);
+const nextDay = (day: string) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + 24 * HOUR).toISOString().slice(0, 10);
 
 describe('freshness rules and the quality score (no database)', () => {
   it('adds update-cycle periods in calendar days and months', () => {
@@ -299,7 +303,15 @@ for (const engine of ENGINES) {
         );
         assert.equal(report.subScores.uniqueness, 99);
         assert.equal(report.subScores.timeliness, 100);
-        assert.equal(report.freshness.status, 'on_time');
+        // The last succeeded batch (2 hours ago) makes a daily resource due the next China day; in
+        // the first two hours after China's midnight that batch fell on the day before, so it is due
+        // today (due_soon). Either way it is not late (timeliness 100).
+        const basisDay = chinaDay(Date.now() - 2 * HOUR);
+        assert.equal(report.freshness.dueDate, nextDay(basisDay));
+        assert.equal(
+          report.freshness.status,
+          basisDay < chinaDay(Date.now()) ? 'due_soon' : 'on_time',
+        );
         assert.equal(report.freshness.basis, 'batch');
         assert.equal(report.score, Math.round((30 * 58.3 + 30 * 98.8 + 15 * 99 + 25 * 100) / 100));
         assert.equal(report.lastBatch?.status, 'failed');
