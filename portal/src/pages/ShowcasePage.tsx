@@ -9,7 +9,6 @@ import {
   Empty,
   Form,
   Input,
-  Modal,
   Row,
   Select,
   Space,
@@ -20,13 +19,14 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
-import { applyFieldErrors, errorText } from '../../../console/src/errors';
+import { errorText } from '../../../console/src/errors';
 import { useAsync } from '../../../console/src/hooks';
 import { api, apiUrl, listOf } from '../api';
 import { loginPath, useAuth } from '../auth';
 import { LoadError, PageLoading, useTitle } from '../components/common';
 import { datasetPath } from '../components/DatasetList';
 import type { SearchResult, ShowcaseEntry } from '../types';
+import { FormModal, useFormSubmit } from '../components/FormModal';
 
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
 const MAX_IMAGE_BYTES = 1024 * 1024;
@@ -219,8 +219,7 @@ export function ShowcaseSubmitModal({
   const [form] = Form.useForm<SubmitValues>();
   const [image, setImage] = useState<{ name: string; dataUrl: string } | null>(null);
   const [imageError, setImageError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submitting, error, run } = useFormSubmit(form);
 
   async function pick(file: File) {
     setImageError(null);
@@ -240,9 +239,7 @@ export function ShowcaseSubmitModal({
   }
 
   async function submit(values: SubmitValues) {
-    setSubmitting(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.post('/open/showcase', {
         title: values.title.trim(),
         description: values.description.trim(),
@@ -254,36 +251,21 @@ export function ShowcaseSubmitModal({
       form.resetFields();
       setImage(null);
       onSubmitted();
-    } catch (e) {
-      if (!applyFieldErrors(form, e)) setError(e);
-    } finally {
-      setSubmitting(false);
-    }
+    });
   }
 
   return (
-    <Modal
+    <FormModal
       open={open}
       title={t('showcase.submitTitle')}
-      onCancel={onClose}
+      onClose={onClose}
       width={640}
-      destroyOnHidden
-      footer={[
-        <Button key="cancel" onClick={onClose}>
-          {t('common.cancel')}
-        </Button>,
-        <Button
-          key="submit"
-          type="primary"
-          loading={submitting}
-          data-testid="showcase-submit"
-          onClick={() => {
-            form.submit();
-          }}
-        >
-          {t('showcase.submit')}
-        </Button>,
-      ]}
+      submitting={submitting}
+      submitLabel={t('showcase.submit')}
+      submitTestId="showcase-submit"
+      onSubmit={() => {
+        form.submit();
+      }}
     >
       <Alert type="info" showIcon className="block-gap" title={t('showcase.moderationHint')} />
       <Form<SubmitValues>
@@ -366,7 +348,7 @@ export function ShowcaseSubmitModal({
         </Form.Item>
         {error ? <Alert type="error" showIcon title={errorText(t, error)} /> : null}
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 

@@ -1,18 +1,15 @@
-import { CheckOutlined, CloseOutlined, ReloadOutlined } from '@ant-design/icons';
-import { App, Button, Card, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
-import { api } from '../../api';
-import { LoadError, Mono, PageHeader } from '../../components/common';
+import { Mono } from '../../components/common';
 import { formatDateTime } from '../../format';
-import { useAsync, useRetained } from '../../hooks';
-import type { AccountVerification, Paged, PublicAccount } from './open';
+import { useRetained } from '../../hooks';
+import type { AccountVerification, PublicAccount } from './open';
 import { ACCOUNT_VERIFICATIONS } from './open';
 
-const PAGE_SIZE = 20;
 import { ModerateModal } from './ModerateModal';
+import { ApproveRejectButtons, ModerationQueue, useModerationQueue } from './ModerationQueue';
 import { AccountStatusTag, ApplicantKindTag } from './OpenParts';
 
 /**
@@ -23,28 +20,16 @@ import { AccountStatusTag, ApplicantKindTag } from './OpenParts';
 export function AccountsPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [params, setParams] = useSearchParams();
-  const requested = params.get('status');
-  const status: AccountVerification =
-    requested && (ACCOUNT_VERIFICATIONS as readonly string[]).includes(requested)
-      ? (requested as AccountVerification)
-      : 'pending';
+  const queue = useModerationQueue<PublicAccount, AccountVerification>({
+    path: '/open/accounts',
+    statuses: ACCOUNT_VERIFICATIONS,
+    // The contract calls the filter `status`; the server names it after the field.
+    filter: 'verification',
+  });
   const [verifying, setVerifying] = useState<{ account: PublicAccount; approve: boolean } | null>(
     null,
   );
   const shown = useRetained(verifying);
-
-  const page = Math.max(1, Number(params.get('page') ?? '1') || 1);
-  const list = useAsync(
-    (signal) =>
-      api.get<Paged<PublicAccount>>('/open/accounts', {
-        signal,
-        // The contract calls the filter `status`; the server names it after the field.
-        query: { verification: status, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
-      }),
-    `${status}|${String(page)}`,
-  );
-  const items = list.data?.items ?? [];
 
   const columns: TableColumnsType<PublicAccount> = [
     {
@@ -108,92 +93,30 @@ export function AccountsPage() {
       fixed: 'right',
       render: (_: unknown, r) =>
         r.verification === 'pending' ? (
-          <Space>
-            <Button
-              size="small"
-              type="primary"
-              icon={<CheckOutlined />}
-              onClick={() => {
-                setVerifying({ account: r, approve: true });
-              }}
-              data-testid={`open-account-approve-${r.username}`}
-            >
-              {t('open.common.approve')}
-            </Button>
-            <Button
-              size="small"
-              danger
-              icon={<CloseOutlined />}
-              onClick={() => {
-                setVerifying({ account: r, approve: false });
-              }}
-              data-testid={`open-account-reject-${r.username}`}
-            >
-              {t('open.common.reject')}
-            </Button>
-          </Space>
+          <ApproveRejectButtons
+            testIdPrefix="open-account"
+            testIdSuffix={r.username}
+            onDecide={(approve) => {
+              setVerifying({ account: r, approve });
+            }}
+          />
         ) : null,
     },
   ];
 
   return (
-    <>
-      <PageHeader
-        title={t('open.account.title')}
-        description={t('open.account.description')}
-        extra={
-          <Button icon={<ReloadOutlined />} onClick={list.reload}>
-            {t('common.refresh')}
-          </Button>
-        }
-      />
-      <Card>
-        <Tabs
-          activeKey={status}
-          onChange={(key) => {
-            const next = new URLSearchParams(params);
-            if (key === 'pending') next.delete('status');
-            else next.set('status', key);
-            next.delete('page');
-            setParams(next, { replace: true });
-          }}
-          items={ACCOUNT_VERIFICATIONS.map((s) => ({
-            key: s,
-            label: (
-              <span data-testid={`open-account-tab-${s}`}>{t(`open.accountStatus.${s}`)}</span>
-            ),
-          }))}
-        />
-        {list.error ? (
-          <LoadError error={list.error} onRetry={list.reload} />
-        ) : (
-          <Table<PublicAccount>
-            rowKey="id"
-            size="middle"
-            loading={list.loading}
-            columns={columns}
-            dataSource={items}
-            scroll={{ x: 1000 }}
-            onRow={(r) => ({ 'data-testid': `open-account-row-${r.username}` }) as object}
-            locale={{ emptyText: t(`open.account.empty.${status}`) }}
-            pagination={{
-              current: page,
-              pageSize: PAGE_SIZE,
-              total: list.data?.total ?? 0,
-              onChange: (p) => {
-                const next = new URLSearchParams(params);
-                if (p === 1) next.delete('page');
-                else next.set('page', String(p));
-                setParams(next, { replace: true });
-              },
-              hideOnSinglePage: true,
-              showSizeChanger: false,
-              showTotal: (n) => t('common.total', { count: n }),
-            }}
-            data-testid="open-account-table"
-          />
-        )}
-      </Card>
+    <ModerationQueue<PublicAccount, AccountVerification>
+      queue={queue}
+      title={t('open.account.title')}
+      description={t('open.account.description')}
+      statuses={ACCOUNT_VERIFICATIONS}
+      tabLabel={(s) => t(`open.accountStatus.${s}`)}
+      columns={columns}
+      emptyText={t(`open.account.empty.${queue.status}`)}
+      scrollX={1000}
+      testIdPrefix="open-account"
+      rowTestId={(r) => r.username}
+    >
       <ModerateModal
         approve={verifying?.approve ?? null}
         path={`/open/accounts/${encodeURIComponent(shown?.account.id ?? '')}/verify`}
@@ -218,9 +141,9 @@ export function AccountsPage() {
         onDone={(approved) => {
           setVerifying(null);
           message.success(t(approved ? 'open.account.approved' : 'open.account.rejected'));
-          list.reload();
+          queue.list.reload();
         }}
       />
-    </>
+    </ModerationQueue>
   );
 }

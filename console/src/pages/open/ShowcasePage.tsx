@@ -1,24 +1,15 @@
-import {
-  CheckOutlined,
-  CloseOutlined,
-  PictureOutlined,
-  ReloadOutlined,
-  StopOutlined,
-} from '@ant-design/icons';
-import { App, Button, Card, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { PictureOutlined, StopOutlined } from '@ant-design/icons';
+import { App, Button, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
-import { api } from '../../api';
-import { LoadError, PageHeader } from '../../components/common';
 import { formatDateTime } from '../../format';
-import { useAsync, useRetained } from '../../hooks';
-import type { Paged, ShowcaseEntry, ShowcaseStatus } from './open';
+import { useRetained } from '../../hooks';
+import type { ShowcaseEntry, ShowcaseStatus } from './open';
 import { SHOWCASE_STATUSES, showcaseImageUrl } from './open';
 
-const PAGE_SIZE = 20;
 import { ModerateModal } from './ModerateModal';
+import { ApproveRejectButtons, ModerationQueue, useModerationQueue } from './ModerationQueue';
 import { PublicUrl, ShowcaseStatusTag } from './OpenParts';
 
 /** The datasets an entry uses: names when the answer carries them, else the codes. */
@@ -45,27 +36,15 @@ function DatasetTags({ entry }: { entry: ShowcaseEntry }) {
 export function ShowcasePage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [params, setParams] = useSearchParams();
-  const requested = params.get('status');
-  const status: ShowcaseStatus =
-    requested && (SHOWCASE_STATUSES as readonly string[]).includes(requested)
-      ? (requested as ShowcaseStatus)
-      : 'pending';
+  const queue = useModerationQueue<ShowcaseEntry, ShowcaseStatus>({
+    path: '/open/showcase',
+    statuses: SHOWCASE_STATUSES,
+    filter: 'status',
+  });
   const [moderating, setModerating] = useState<{ entry: ShowcaseEntry; approve: boolean } | null>(
     null,
   );
-
   const shown = useRetained(moderating);
-  const page = Math.max(1, Number(params.get('page') ?? '1') || 1);
-  const list = useAsync(
-    (signal) =>
-      api.get<Paged<ShowcaseEntry>>('/open/showcase', {
-        signal,
-        query: { status, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
-      }),
-    `${status}|${String(page)}`,
-  );
-  const items = list.data?.items ?? [];
 
   const columns: TableColumnsType<ShowcaseEntry> = [
     {
@@ -158,30 +137,13 @@ export function ShowcasePage() {
       fixed: 'right',
       render: (_: unknown, r) =>
         r.status === 'pending' ? (
-          <Space>
-            <Button
-              size="small"
-              type="primary"
-              icon={<CheckOutlined />}
-              onClick={() => {
-                setModerating({ entry: r, approve: true });
-              }}
-              data-testid={`open-showcase-approve-${r.id}`}
-            >
-              {t('open.common.approve')}
-            </Button>
-            <Button
-              size="small"
-              danger
-              icon={<CloseOutlined />}
-              onClick={() => {
-                setModerating({ entry: r, approve: false });
-              }}
-              data-testid={`open-showcase-reject-${r.id}`}
-            >
-              {t('open.common.reject')}
-            </Button>
-          </Space>
+          <ApproveRejectButtons
+            testIdPrefix="open-showcase"
+            testIdSuffix={r.id}
+            onDecide={(approve) => {
+              setModerating({ entry: r, approve });
+            }}
+          />
         ) : r.status === 'approved' ? (
           <Button
             size="small"
@@ -199,63 +161,18 @@ export function ShowcasePage() {
   ];
 
   return (
-    <>
-      <PageHeader
-        title={t('open.showcase.title')}
-        description={t('open.showcase.description')}
-        extra={
-          <Button icon={<ReloadOutlined />} onClick={list.reload}>
-            {t('common.refresh')}
-          </Button>
-        }
-      />
-      <Card>
-        <Tabs
-          activeKey={status}
-          onChange={(key) => {
-            const next = new URLSearchParams(params);
-            if (key === 'pending') next.delete('status');
-            else next.set('status', key);
-            next.delete('page');
-            setParams(next, { replace: true });
-          }}
-          items={SHOWCASE_STATUSES.map((s) => ({
-            key: s,
-            label: (
-              <span data-testid={`open-showcase-tab-${s}`}>{t(`open.showcaseStatus.${s}`)}</span>
-            ),
-          }))}
-        />
-        {list.error ? (
-          <LoadError error={list.error} onRetry={list.reload} />
-        ) : (
-          <Table<ShowcaseEntry>
-            rowKey="id"
-            size="middle"
-            loading={list.loading}
-            columns={columns}
-            dataSource={items}
-            scroll={{ x: 1100 }}
-            onRow={(r) => ({ 'data-testid': `open-showcase-row-${r.id}` }) as object}
-            locale={{ emptyText: t(`open.showcase.empty.${status}`) }}
-            pagination={{
-              current: page,
-              pageSize: PAGE_SIZE,
-              total: list.data?.total ?? 0,
-              onChange: (p) => {
-                const next = new URLSearchParams(params);
-                if (p === 1) next.delete('page');
-                else next.set('page', String(p));
-                setParams(next, { replace: true });
-              },
-              hideOnSinglePage: true,
-              showSizeChanger: false,
-              showTotal: (n) => t('common.total', { count: n }),
-            }}
-            data-testid="open-showcase-table"
-          />
-        )}
-      </Card>
+    <ModerationQueue<ShowcaseEntry, ShowcaseStatus>
+      queue={queue}
+      title={t('open.showcase.title')}
+      description={t('open.showcase.description')}
+      statuses={SHOWCASE_STATUSES}
+      tabLabel={(s) => t(`open.showcaseStatus.${s}`)}
+      columns={columns}
+      emptyText={t(`open.showcase.empty.${queue.status}`)}
+      scrollX={1100}
+      testIdPrefix="open-showcase"
+      rowTestId={(r) => r.id}
+    >
       <ModerateModal
         approve={moderating?.approve ?? null}
         path={`/open/showcase/${encodeURIComponent(shown?.entry.id ?? '')}/moderate`}
@@ -274,9 +191,9 @@ export function ShowcasePage() {
         onDone={(approved) => {
           setModerating(null);
           message.success(t(approved ? 'open.showcase.approved' : 'open.showcase.rejected'));
-          list.reload();
+          queue.list.reload();
         }}
       />
-    </>
+    </ModerationQueue>
   );
 }

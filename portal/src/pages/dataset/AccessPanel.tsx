@@ -2,17 +2,18 @@
  * Access to a conditional dataset (R5.5): the state (`access.reason`) and, where the account may
  * apply, the application form with the current data use agreement.
  */
-import { Alert, App, Button, Checkbox, DatePicker, Form, Input, Modal, Space, Spin } from 'antd';
+import { Alert, App, Button, Checkbox, DatePicker, Form, Input, Space, Spin } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router-dom';
-import { applyFieldErrors, errorText } from '../../../../console/src/errors';
+import { errorText } from '../../../../console/src/errors';
 import { beforePlatformToday, formatDate } from '../../../../console/src/format';
 import { useAsync } from '../../../../console/src/hooks';
 import { api } from '../../api';
 import { loginPath } from '../../auth';
 import type { Agreement, Application, DatasetDetail } from '../../types';
+import { FormModal, useFormSubmit } from '../../components/FormModal';
 
 interface ApplyValues {
   purpose: string;
@@ -35,61 +36,44 @@ function ApplyModal({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<ApplyValues>();
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submitting, error, run } = useFormSubmit(form);
   const agreement = useAsync(
     (signal) => api.get<Agreement>('/open/agreement', { signal }),
     open ? 'agreement' : 'agreement-closed',
   );
 
   async function submit(values: ApplyValues) {
-    if (!agreement.data) return;
-    setSubmitting(true);
-    setError(null);
-    try {
+    const version = agreement.data?.version;
+    if (version === undefined) return;
+    await run(async () => {
       const application = await api.post<Application>('/open/applications', {
         datasetCode: dataset.code,
         purpose: values.purpose.trim(),
         measures: values.measures.trim(),
         periodFrom: values.period[0].format('YYYY-MM-DD'),
         periodTo: values.period[1].format('YYYY-MM-DD'),
-        agreementVersion: agreement.data.version,
+        agreementVersion: version,
         acceptAgreement: true,
       });
       message.success(t('apply.submitted'));
       form.resetFields();
       onSubmitted(application);
-    } catch (e) {
-      if (!applyFieldErrors(form, e)) setError(e);
-    } finally {
-      setSubmitting(false);
-    }
+    });
   }
 
   return (
-    <Modal
+    <FormModal
       open={open}
       title={t('apply.title', { name: dataset.name })}
-      onCancel={onClose}
+      onClose={onClose}
       width={720}
-      destroyOnHidden
-      footer={[
-        <Button key="cancel" onClick={onClose}>
-          {t('common.cancel')}
-        </Button>,
-        <Button
-          key="submit"
-          type="primary"
-          loading={submitting}
-          disabled={!agreement.data}
-          data-testid="apply-submit"
-          onClick={() => {
-            form.submit();
-          }}
-        >
-          {t('apply.submit')}
-        </Button>,
-      ]}
+      submitting={submitting}
+      submitDisabled={!agreement.data}
+      submitLabel={t('apply.submit')}
+      submitTestId="apply-submit"
+      onSubmit={() => {
+        form.submit();
+      }}
     >
       <Form<ApplyValues>
         form={form}
@@ -185,7 +169,7 @@ function ApplyModal({
           <Alert type="error" showIcon title={errorText(t, error)} data-testid="apply-error" />
         ) : null}
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 

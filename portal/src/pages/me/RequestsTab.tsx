@@ -11,7 +11,6 @@ import {
   Descriptions,
   Form,
   Input,
-  Modal,
   Space,
   Table,
   Tag,
@@ -19,7 +18,7 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { applyFieldErrors, errorText } from '../../../../console/src/errors';
+import { errorText } from '../../../../console/src/errors';
 import { formatDate, formatDateTime } from '../../../../console/src/format';
 import { useAsync, useRetained } from '../../../../console/src/hooks';
 import { api, listOf } from '../../api';
@@ -28,6 +27,7 @@ import { datasetPath } from '../../components/DatasetList';
 import type { DataRequest, OpenOrg, RequestStatus } from '../../types';
 import { DueDate } from './ApplicationsTab';
 import { usePagedList } from './paged';
+import { FormModal, useFormSubmit } from '../../components/FormModal';
 
 const STATUS_COLORS: Record<RequestStatus, string> = {
   pending: 'processing',
@@ -56,8 +56,7 @@ function NewRequestModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<RequestValues>();
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submitting, error, run } = useFormSubmit(form);
   const orgs = useAsync(async (signal) => {
     try {
       return listOf<OpenOrg>(await api.get<unknown>('/open/orgs', { signal }));
@@ -68,9 +67,7 @@ function NewRequestModal({
   }, 'orgs');
 
   async function submit(values: RequestValues) {
-    setSubmitting(true);
-    setError(null);
-    try {
+    await run(async () => {
       const created = await api.post<DataRequest>('/open/requests', {
         orgCode: values.orgCode.trim(),
         title: values.title.trim(),
@@ -80,36 +77,21 @@ function NewRequestModal({
       });
       form.resetFields();
       onCreated(created);
-    } catch (e) {
-      if (!applyFieldErrors(form, e)) setError(e);
-    } finally {
-      setSubmitting(false);
-    }
+    });
   }
 
   return (
-    <Modal
+    <FormModal
       open={open}
       title={t('requests.newTitle')}
-      onCancel={onClose}
+      onClose={onClose}
       width={640}
-      destroyOnHidden
-      footer={[
-        <Button key="cancel" onClick={onClose}>
-          {t('common.cancel')}
-        </Button>,
-        <Button
-          key="submit"
-          type="primary"
-          loading={submitting}
-          data-testid="request-submit"
-          onClick={() => {
-            form.submit();
-          }}
-        >
-          {t('requests.submit')}
-        </Button>,
-      ]}
+      submitting={submitting}
+      submitLabel={t('requests.submit')}
+      submitTestId="request-submit"
+      onSubmit={() => {
+        form.submit();
+      }}
     >
       <Alert type="info" showIcon className="block-gap" title={t('requests.hint')} />
       <Form<RequestValues>
@@ -184,7 +166,7 @@ function NewRequestModal({
         </Form.Item>
         {error ? <Alert type="error" showIcon title={errorText(t, error)} /> : null}
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 
@@ -200,50 +182,32 @@ function DisputeModal({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ reason: string }>();
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submitting, error, run } = useFormSubmit(form);
   const shown = useRetained(request);
 
   async function submit(values: { reason: string }) {
     if (!request) return;
-    setSubmitting(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.post(`/open/requests/${encodeURIComponent(request.code)}/dispute`, {
         reason: values.reason.trim(),
       });
       message.success(t('requests.disputed'));
       form.resetFields();
       onDone();
-    } catch (e) {
-      if (!applyFieldErrors(form, e)) setError(e);
-    } finally {
-      setSubmitting(false);
-    }
+    });
   }
 
   return (
-    <Modal
+    <FormModal
       open={request !== null}
       title={t('requests.disputeTitle', { code: shown?.code ?? '' })}
-      onCancel={onClose}
-      destroyOnHidden
-      footer={[
-        <Button key="cancel" onClick={onClose}>
-          {t('common.cancel')}
-        </Button>,
-        <Button
-          key="submit"
-          type="primary"
-          loading={submitting}
-          data-testid="dispute-submit"
-          onClick={() => {
-            form.submit();
-          }}
-        >
-          {t('requests.disputeSubmit')}
-        </Button>,
-      ]}
+      onClose={onClose}
+      submitting={submitting}
+      submitLabel={t('requests.disputeSubmit')}
+      submitTestId="dispute-submit"
+      onSubmit={() => {
+        form.submit();
+      }}
     >
       <Alert type="info" showIcon className="block-gap" title={t('requests.disputeHint')} />
       {shown?.reasons ? (
@@ -276,7 +240,7 @@ function DisputeModal({
         </Form.Item>
         {error ? <Alert type="error" showIcon title={errorText(t, error)} /> : null}
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 
