@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Actor, Membership } from '../../core/actor.ts';
 import type { Kysely } from 'kysely';
@@ -39,7 +39,8 @@ export class CredentialCache {
   }
 
   static tokenHash(secret: string): string {
-    return createHash('sha256').update(secret).digest('hex');
+    // One-shot hash: on every authenticated request, a third of createHash's cost.
+    return hash('sha256', secret, 'hex');
   }
 
   async actorForSession(cookieToken: string, now = Date.now()): Promise<Actor | null> {

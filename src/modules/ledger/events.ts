@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Kysely } from 'kysely';
 import type { Database, LedgerEventTable } from '../../db/schema.ts';
@@ -18,7 +18,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 export const sha256Hex = (text: string | Uint8Array): string =>
-  createHash('sha256').update(text).digest('hex');
+  hash('sha256', text, 'hex');
 
 /** The public leaf of entry `seq`: sequence, time, event type and digest of the full event. */
 export interface Leaf {
