@@ -17,8 +17,7 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
-export const sha256Hex = (text: string | Uint8Array): string =>
-  hash('sha256', text, 'hex');
+export const sha256Hex = (text: string | Uint8Array): string => hash('sha256', text, 'hex');
 
 /** The public leaf of entry `seq`: sequence, time, event type and digest of the full event. */
 export interface Leaf {
