@@ -61,11 +61,52 @@ for (const engine of ENGINES) {
     });
 
     it('sets security headers and a request id', async () => {
-      const response = await t.app.inject('/healthz');
-      assert.ok(response.headers['content-security-policy']);
-      assert.equal(response.headers['x-content-type-options'], 'nosniff');
-      assert.match(String(response.headers['x-request-id']), /^[0-9a-f-]{36}$/);
-      assert.equal(response.headers['access-control-allow-origin'], undefined);
+      // API answers: OWASP's REST set, nothing may frame, sniff or run them.
+      for (const url of ['/healthz', '/api/v1/auth/me', '/api/v1/open/home']) {
+        const response = await t.app.inject(url);
+        assert.equal(
+          response.headers['content-security-policy'],
+          "default-src 'none'; frame-ancestors 'none'",
+          url,
+        );
+        assert.equal(response.headers['x-content-type-options'], 'nosniff');
+        assert.equal(response.headers['x-frame-options'], 'DENY');
+        assert.equal(response.headers['referrer-policy'], 'no-referrer');
+        assert.equal(response.headers['cross-origin-resource-policy'], 'same-origin');
+        assert.equal(response.headers['x-dns-prefetch-control'], undefined);
+        assert.match(String(response.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+        assert.equal(response.headers['access-control-allow-origin'], undefined);
+        // Rate-limit headers come with a 429 only (see the next test).
+        assert.equal(response.headers['x-ratelimit-limit'], undefined);
+      }
+      // Pages a browser renders (here the API docs) get helmet's document headers.
+      const docs = await t.app.inject('/api/docs/');
+      assert.equal(docs.statusCode, 200);
+      assert.match(String(docs.headers['content-security-policy']), /script-src 'self'/);
+      assert.equal(docs.headers['x-dns-prefetch-control'], 'off');
+      assert.equal(docs.headers['x-content-type-options'], 'nosniff');
+    });
+
+    it('limits requests per client and says so with a 429', async () => {
+      const limited = await createTestApp(engine, { GOVDX_RATE_LIMIT: '3' });
+      try {
+        const call = () =>
+          limited.app.inject({ url: '/api/v1/open/home', remoteAddress: '10.0.0.77' });
+        for (let i = 0; i < 3; i++) assert.equal((await call()).statusCode, 200);
+        const refused = await call();
+        assert.equal(refused.statusCode, 429);
+        assert.equal(refused.json<ErrorBody>().error.code, 'RATE_LIMITED');
+        assert.equal(refused.headers['x-ratelimit-limit'], '3');
+        assert.ok(Number(refused.headers['retry-after']) > 0);
+        // Another client is not affected.
+        const other = await limited.app.inject({
+          url: '/api/v1/open/home',
+          remoteAddress: '10.0.0.78',
+        });
+        assert.equal(other.statusCode, 200);
+      } finally {
+        await limited.close();
+      }
     });
 
     it('logs in, reports the user and abilities, and logs out', async () => {

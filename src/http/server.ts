@@ -21,7 +21,7 @@ import { OPEN_API_PREFIX } from '../modules/open/runtime.ts';
 import { TOKEN_PREFIX } from '../modules/tokens/actions.ts';
 import { registerActionRoutes } from './action-routes.ts';
 import { errorBody, handleError } from './errors.ts';
-import { securityHeaders } from './security-headers.ts';
+import { apiSecurityHeaders, isApiPath, securityHeaders } from './security-headers.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -87,7 +87,7 @@ export async function buildServer(
   });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply));
 
-  const staticHeaders = securityHeaders({
+  const documentHeaders = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -103,8 +103,11 @@ export async function buildServer(
     },
     strictTransportSecurity: config.cookieSecure,
   });
+  const apiHeaders = apiSecurityHeaders(config.cookieSecure);
   app.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(staticHeaders).header('x-request-id', request.id);
+    void reply
+      .headers(isApiPath(request.url) ? apiHeaders : documentHeaders)
+      .header('x-request-id', request.id);
     done();
   });
   if (config.corsOrigins.length > 0)
@@ -112,6 +115,13 @@ export async function buildServer(
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
+    // The x-ratelimit-* headers go with a 429 (with retry-after), not with every answer: three more
+    // headers on each response cost more than the rest of the limiter.
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+    },
     errorResponseBuilder: () => new AppError('RATE_LIMITED'),
   });
   await app.register(cookie);
