@@ -55,7 +55,7 @@ async function run(engine: Engine): Promise<void> {
         ...FACETS[i % FACETS.length],
       };
       let t = performance.now();
-      await sql`select s.* from resource_search s inner join ${dialect.search.matches(segmentQuery(q))} m on m.doc_id = s.id order by m.rank desc limit 20`.execute(
+      await sql`select s.* from resource_search s inner join ${dialect.search.matches(await segmentQuery(q))} m on m.doc_id = s.id order by m.rank desc limit 20`.execute(
         db,
       );
       baseline.push(performance.now() - t);

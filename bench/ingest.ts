@@ -30,6 +30,7 @@ import type { Services } from '../src/core/services.ts';
 import { citizenIdCheckCharacter } from '../src/core/validators/citizen-id.ts';
 import { loadDemo } from '../src/demo/demo.ts';
 import { item, resourceContent } from '../src/modules/catalog/factories.ts';
+import { govdxNodeFlags } from '../src/node-flags.ts';
 import { createTestPlatform, engineAvailable, PG_TEST_URL } from '../src/test/engines.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -273,7 +274,8 @@ async function serverPeakRss(bytes: number): Promise<void> {
   ).stdout.trim();
   const code = createResourceWithCli(bin, env);
   const port = 18_000 + (process.pid % 1000);
-  const server: ChildProcess = spawn(process.execPath, [bin, 'serve'], {
+  // Started as `govdx serve` runs: with the node flags of the command's `#!` line.
+  const server: ChildProcess = spawn(process.execPath, [...govdxNodeFlags(), bin, 'serve'], {
     env: { ...env, GOVDX_PORT: String(port) },
     stdio: 'ignore',
   });

@@ -77,7 +77,7 @@ if (mode === 'govdx') {
   app.get<{ Querystring: Record<string, string | undefined> }>(
     '/api/3/action/package_search',
     async (request) => {
-      const tokens = segmentQuery(request.query.q ?? '');
+      const tokens = await segmentQuery(request.query.q ?? '');
       const { rows } =
         await sql`select s.* from resource_search s inner join ${db.dialect.search.matches(tokens)} m on m.doc_id = s.id order by m.rank desc limit 20`.execute(
           db.kysely,

@@ -21,8 +21,9 @@
  * through `aggregation.ingest` (NDJSON stream, mode replace).
  *
  * BENCH_ENGINE=sqlite (default) | postgres | both; BENCH_ENTRIES (100,000), BENCH_ROWS (1,000,000),
- * BENCH_QUERIES (300 per figure), BENCH_STATIONS (200); BENCH_SERVER_NODE_ARGS passes node flags to
- * the server processes (e.g. "--max-semi-space-size=16"). Ends with one JSON line per figure.
+ * BENCH_QUERIES (300 per figure), BENCH_STATIONS (200); the govdx server runs with the node flags of
+ * `govdx serve` (bin/govdx.mjs's `#!` line), and BENCH_SERVER_NODE_ARGS passes more to both server
+ * processes (e.g. "--max-semi-space-size=16"). Ends with one JSON line per figure.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -50,6 +51,7 @@ import { loadDemo } from '../src/demo/demo.ts';
 import { dataTableName } from '../src/modules/aggregation/data-table.ts';
 import { DEMO_CATALOG_ENTRIES } from '../src/modules/catalog/demo-entries.ts';
 import { DOMAINS } from '../src/modules/catalog/model.ts';
+import { govdxNodeFlags } from '../src/node-flags.ts';
 import { createTestPlatform, engineAvailable, PG_TEST_URL } from '../src/test/engines.ts';
 import { percentile, QUERY_WORDS, writeCatalogEntries } from './catalog-entries.ts';
 import type { BareOptions } from './open-server.ts';
@@ -159,9 +161,13 @@ function serverScript(): string[] {
   return [bundle];
 }
 
-async function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<Server> {
+async function startServer(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  flags: string[] = [],
+): Promise<Server> {
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, ...SERVER_SCRIPT, ...args], {
+  const child = spawn(process.execPath, [...flags, ...nodeArgs, ...SERVER_SCRIPT, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env,
   });
@@ -469,7 +475,8 @@ async function run(engine: Engine): Promise<void> {
       GOVDX_LOG_LEVEL: 'silent',
     };
     started = performance.now();
-    const ours = await startServer(['govdx', platform.pgSchema ?? ''], serverEnv);
+    // The govdx server runs with the node flags `govdx serve` runs with (bin/govdx.mjs).
+    const ours = await startServer(['govdx', platform.pgSchema ?? ''], serverEnv, govdxNodeFlags());
     servers.push(ours);
     const bareOptions: BareOptions = {
       databaseUrl: config.databaseUrl,

@@ -1,8 +1,11 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8 --no-allocation-site-pretenuring
 // The govdx command. The TypeScript sources are bundled by esbuild into node_modules/.cache/govdx
 // the first time they are newer than the bundle (well under a second), then the bundle runs as
 // plain JavaScript: a loader such as tsx keeps a thread and a V8 heap of its own for the whole life
 // of the server (about 40 MB), which the ingestion memory budget cannot spare (docs/ARCHITECTURE.md).
+// The node flags on the first line are the server's memory settings (docs/ARCHITECTURE.md,
+// "Memory"); whoever starts govdx with `node` itself passes them too (scripts/start.mjs,
+// src/node-flags.ts).
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -3,7 +3,7 @@
 // console's sources) if either is missing or older than its sources, then serves everything with
 // the demo jurisdiction loaded into an empty embedded database.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,7 +28,16 @@ if (stale) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const serve = spawnSync(process.execPath, [path.join(root, 'bin/govdx.mjs'), 'serve', '--demo'], {
+// The node flags on the govdx command's `#!` line (the server's memory settings): started through
+// process.execPath, the command would run without them.
+const bin = path.join(root, 'bin/govdx.mjs');
+const nodeFlags = readFileSync(bin, 'utf8')
+  .split('\n', 1)[0]
+  .replace(/^#!.*?\bnode\b/, '')
+  .trim()
+  .split(/\s+/)
+  .filter(Boolean);
+const serve = spawnSync(process.execPath, [...nodeFlags, bin, 'serve', '--demo'], {
   cwd: root,
   stdio: 'inherit',
   env: { GOVDX_DEMO: '1', ...process.env },

@@ -5,6 +5,7 @@ import { openDatabase, type OpenOptions } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { CredentialCache } from './modules/auth/credential-cache.ts';
 import { WorkingDayCalendar } from './modules/calendar/calendar.ts';
+import { configureSegmenter } from './modules/catalog/segmenter.ts';
 import { createLedgerRuntime } from './modules/ledger/runtime.ts';
 import { createOpenRuntime } from './modules/open/runtime.ts';
 import { createSharingRuntime } from './modules/sharing/runtime.ts';
@@ -30,6 +31,8 @@ export async function createPlatform(
     await db.close();
     throw error;
   }
+  // One segmenter per process, whatever the number of platforms (tests open several).
+  configureSegmenter({ idleMs: config.segmenterIdleMs });
   const ledger = createLedgerRuntime(db, config, logger);
   const services: Services = {
     db,

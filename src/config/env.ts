@@ -64,6 +64,11 @@ export interface Config {
    * approval; the default) or the URL of a real-name verification service.
    */
   identityVerifier: string;
+  /**
+   * Milliseconds jieba (catalog search's Chinese segmenter, about 70 MB loaded) stays loaded after its
+   * last use; 0 keeps it for the life of the process (modules/catalog/segmenter.ts).
+   */
+  segmenterIdleMs: number;
 }
 
 export interface ConfigVariable {
@@ -189,6 +194,12 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
     default: 'authority',
   },
   {
+    name: 'GOVDX_SEGMENTER_IDLE_MS',
+    description:
+      'milliseconds the Chinese segmenter of catalog search (about 70 MB) stays loaded after its last use; 0 keeps it loaded',
+    default: '5000',
+  },
+  {
     name: 'GOVDX_PUBLIC_URL',
     description: 'public address (scheme://host[:port]) used in exported links and DCAT IRIs',
     default: 'http://<GOVDX_HOST>:<GOVDX_PORT>',
@@ -301,6 +312,14 @@ export function loadConfig(
     openRateAnonymous: parseInteger(env, 'GOVDX_OPEN_RATE_ANONYMOUS', 120, 1, 10_000_000, problems),
     openRateKeyed: parseInteger(env, 'GOVDX_OPEN_RATE_KEYED', 1200, 1, 10_000_000, problems),
     identityVerifier: parseIdentityVerifier(env.GOVDX_IDENTITY_VERIFIER, problems),
+    segmenterIdleMs: parseInteger(
+      env,
+      'GOVDX_SEGMENTER_IDLE_MS',
+      5000,
+      0,
+      24 * 3600 * 1000,
+      problems,
+    ),
     ingestMaxRejectedPercent: parseInteger(
       env,
       'GOVDX_INGEST_MAX_REJECTED_PERCENT',

@@ -5,6 +5,8 @@ import {
   Kysely,
   PostgresDialect,
   SqliteDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
   type SqliteDatabase as SqliteDialectDatabase,
 } from 'kysely';
 import pg from 'pg';
@@ -62,6 +64,34 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatab
   };
 }
 
+/**
+ * The pool as Kysely sees it, its clients querying through node-postgres's callback form. The
+ * promise form (`client.query(text, values)` without a callback, what Kysely calls) kept each
+ * result's rows alive across young-generation collections, so they went to the old generation:
+ * paging 100,000 catalog entries moved 37 MB of rows there (against 1 MB with the callback), old
+ * garbage that stays in the server's memory until a full collection.
+ */
+function callbackQueries(pool: pg.Pool): PostgresPool {
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    let wrapped = clients.get(client);
+    if (!wrapped) {
+      wrapped = {
+        query: ((text: string, parameters: readonly unknown[]) =>
+          new Promise<pg.QueryResult>((resolve, reject) => {
+            client.query(text, parameters as unknown[], (error, result) =>
+              error ? reject(error) : resolve(result),
+            );
+          })) as unknown as PostgresPoolClient['query'],
+        release: () => client.release(),
+      };
+      clients.set(client, wrapped);
+    }
+    return wrapped;
+  };
+  return { connect: async () => wrap(await pool.connect()), end: () => pool.end() };
+}
+
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Db> {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
@@ -101,7 +131,9 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     max: options.poolSize ?? 10,
     ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
   });
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: callbackQueries(pool) }),
+  });
   const parsed = new URL(url);
   return {
     kysely,

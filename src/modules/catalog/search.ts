@@ -1,5 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { cut, cut_for_search } from 'jieba-wasm';
 import { sql, type Kysely } from 'kysely';
 import { defineAction } from '../../core/action.ts';
 import { isGovernmentActor } from '../../core/policy.ts';
@@ -17,12 +16,14 @@ import {
   UPDATE_CYCLES,
   type ResourceContentDto,
 } from './model.ts';
+import { segment } from './segmenter.ts';
 
 /**
- * Chinese-aware catalog search (issue 3, Search). Text is segmented with jieba (jieba-wasm): documents
- * with the search mode (a word and its sub-words: 常住人口 -> 常住, 人口, 常住人口), queries with the
- * precise mode, so 人口 and 常住人口 both find 常住人口基本信息. Tokens are kept to letters and digits
- * and lower-cased, so they are safe inside FTS5 and tsquery literals.
+ * Chinese-aware catalog search (issue 3, Search). Text is segmented with jieba (jieba-wasm, in a
+ * worker thread: segmenter.ts): documents with the search mode (a word and its sub-words: 常住人口 ->
+ * 常住, 人口, 常住人口), queries with the precise mode, so 人口 and 常住人口 both find 常住人口基本信息.
+ * Tokens are kept to letters and digits and lower-cased, so they are safe inside FTS5 and tsquery
+ * literals.
  */
 const TOKEN = /^[\p{L}\p{N}]+$/u;
 
@@ -34,12 +35,30 @@ function clean(tokens: string[]): string[] {
   ];
 }
 
-export function segmentDocument(text: string): string {
-  return clean(cut_for_search(text, true)).join(' ');
+export async function segmentDocument(text: string): Promise<string> {
+  return clean(await segment(text, 'document')).join(' ');
 }
 
-export function segmentQuery(text: string): string[] {
-  return clean(cut(text, true)).slice(0, 12);
+/**
+ * Recent queries' tokens. A search is usually followed by the same query on another page or with
+ * another facet, and popular queries recur; these answers need no jieba, so its worker can stay
+ * released (segmenter.ts). A few hundred short strings.
+ */
+const queryTokens = new Map<string, string[]>();
+const QUERY_CACHE_SIZE = 1000;
+
+export async function segmentQuery(text: string): Promise<string[]> {
+  let tokens = queryTokens.get(text);
+  if (tokens) {
+    // Re-inserted: the map's order is least recently used first.
+    queryTokens.delete(text);
+  } else {
+    tokens = clean(await segment(text, 'query')).slice(0, 12);
+    if (queryTokens.size >= QUERY_CACHE_SIZE)
+      queryTokens.delete(queryTokens.keys().next().value as string);
+  }
+  queryTokens.set(text, tokens);
+  return [...tokens];
 }
 
 export interface IndexedResource {
@@ -102,11 +121,12 @@ export async function indexResource(
     ...content.items.flatMap((item) => [item.name, item.description ?? '']),
   ].join(' ');
   await bumpIndexVersion(db);
-  await dialect.search.index(db, inserted.id, {
-    name: segmentDocument(content.name),
-    keywords: segmentDocument(content.keywords.join(' ')),
-    body: segmentDocument(body),
-  });
+  const [name, keywords, segmentedBody] = await Promise.all([
+    segmentDocument(content.name),
+    segmentDocument(content.keywords.join(' ')),
+    segmentDocument(body),
+  ]);
+  await dialect.search.index(db, inserted.id, { name, keywords, body: segmentedBody });
 }
 
 export async function unindexResource(
@@ -194,46 +214,110 @@ type FacetName = (typeof FACET_NAMES)[number];
 const DOMAIN = 6;
 const OPEN_CLASS = 3;
 
-interface FacetRow {
-  id: number;
-  /** Value codes of facets 0-5 (see FacetSnapshot.dictionaries). */
-  values: Uint16Array;
-  domains: number[];
-  newestOrder: number;
-  nameOrder: number;
-}
-
+/**
+ * The facet columns of every live entry, held in memory per process as flat typed arrays indexed by
+ * row (about 40 bytes an entry; one object per entry cost ten times that, 35 MB of V8 heap at
+ * 100,000 entries, which the open portal's memory budget cannot carry). Filtering, facet counting and
+ * ordering happen here in one pass; the database answers only the full-text match and the page's
+ * rows. Reloaded when the index version in resource_search_state moves, so every process sees a
+ * change at its next search.
+ */
 interface FacetSnapshot {
   version: number;
-  byId: Map<number, FacetRow>;
-  newestFirst: FacetRow[];
-  byName: FacetRow[];
+  /** resource_search ids, ascending; a row is an index into every array here. */
+  ids: Int32Array;
+  /** Value codes of facets 0-5 (see `dictionaries`), six per row. */
+  values: Uint16Array;
+  /** Domain codes of row r: domainCodes[domainStart[r] .. domainStart[r + 1]). */
+  domainStart: Uint32Array;
+  domainCodes: Uint16Array;
+  /** Each row's position in the newest-first and by-name orders, and the rows in those orders. */
+  newestOrder: Int32Array;
+  nameOrder: Int32Array;
+  newestFirst: Int32Array;
+  byName: Int32Array;
   /** Per facet: the distinct values, a row stores their index. */
   dictionaries: string[][];
   orgNames: Map<string, string>;
 }
 
-/**
- * The facet columns of every live entry, held in memory per process as small integer codes (about
- * 60 bytes an entry). Filtering, facet counting and ordering happen here in one pass; the database
- * answers only the full-text match and the page's rows. Reloaded when the index version in
- * resource_search_state moves, so every process sees a change at its next search.
- */
+const FACET_COLUMNS = DOMAIN;
+
 const snapshots = new WeakMap<object, Promise<FacetSnapshot>>();
 
-async function facetSnapshot(db: Kysely<Database>, key: object): Promise<FacetSnapshot> {
+async function indexVersion(db: Kysely<Database>): Promise<number> {
   const state = await db
     .selectFrom('resource_search_state')
     .select('version')
     .where('id', '=', 1)
     .executeTakeFirst();
-  const version = state?.version ?? 0;
+  return state?.version ?? 0;
+}
+
+async function facetSnapshot(db: Kysely<Database>, key: object): Promise<FacetSnapshot> {
+  const version = await indexVersion(db);
   const cached = snapshots.get(key);
   if (cached) {
     const snapshot = await cached;
     if (snapshot.version === version) return snapshot;
   }
   const loading = (async (): Promise<FacetSnapshot> => {
+    // Read in pages (see loadSnapshot); a change committed meanwhile could tear the read (an entry
+    // re-indexed under a new id seen twice), so the read is repeated until the version holds.
+    let loaded = version;
+    for (let attempt = 0; ; attempt++) {
+      const snapshot = await loadSnapshot(db, loaded);
+      const now = await indexVersion(db);
+      if (now === loaded) return snapshot;
+      // Still changing after a few tries: use this one once, reload at the next search.
+      if (attempt === 2) return { ...snapshot, version: -1 };
+      loaded = now;
+    }
+  })();
+  snapshots.set(key, loading);
+  loading.catch(() => snapshots.delete(key));
+  return loading;
+}
+
+const SNAPSHOT_PAGE = 1_000;
+
+/**
+ * Reads the facet columns page by page into arrays sized from a count, so that each page's row
+ * objects die young and no array grows by copies: read at once, 100,000 entries' rows (half a
+ * kilobyte each) outlived a young-generation collection and went to the old generation, 40 MB of
+ * garbage there until a full collection. Rows beyond the count (added since) are left out; the
+ * caller sees the version move and reads again.
+ */
+async function loadSnapshot(db: Kysely<Database>, version: number): Promise<FacetSnapshot> {
+  const counted = await db
+    .selectFrom('resource_search')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirst();
+  const capacity = Number(counted?.n ?? 0);
+  const dictionaries: string[][] = FACET_NAMES.map(() => []);
+  const lookups = FACET_NAMES.map(() => new Map<string, number>());
+  const code = (facet: number, value: string): number => {
+    const lookup = lookups[facet]!;
+    let index = lookup.get(value);
+    if (index === undefined) {
+      index = dictionaries[facet]!.push(value) - 1;
+      lookup.set(value, index);
+    }
+    return index;
+  };
+  const orgNames = new Map<string, string>();
+  const ids = new Int32Array(capacity);
+  const values = new Uint16Array(capacity * FACET_COLUMNS);
+  const domainStart = new Uint32Array(capacity + 1);
+  let domainCodes = new Uint16Array(capacity * 2);
+  // What the two orders compare, kept until they are computed.
+  const names = new Array<string>(capacity);
+  const codes = new Array<string>(capacity);
+  const published = new Array<string>(capacity);
+  let count = 0;
+  let domainCount = 0;
+  let after = -1;
+  while (count < capacity) {
     const rows = await db
       .selectFrom('resource_search')
       .select([
@@ -250,69 +334,87 @@ async function facetSnapshot(db: Kysely<Database>, key: object): Promise<FacetSn
         'name',
         'published_at',
       ])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(Math.min(SNAPSHOT_PAGE, capacity - count))
       .execute();
-    const dictionaries: string[][] = FACET_NAMES.map(() => []);
-    const lookups = FACET_NAMES.map(() => new Map<string, number>());
-    const code = (facet: number, value: string): number => {
-      const lookup = lookups[facet]!;
-      let index = lookup.get(value);
-      if (index === undefined) {
-        index = dictionaries[facet]!.push(value) - 1;
-        lookup.set(value, index);
-      }
-      return index;
-    };
-    const orgNames = new Map<string, string>();
-    const facetRows = rows.map((row) => {
+    for (const row of rows) {
+      const r = count++;
       orgNames.set(row.org_code, row.org_name);
-      const values = new Uint16Array(6);
-      [
-        row.org_code,
-        row.classification,
-        row.share_class,
-        row.open_class,
-        row.format_category,
-        row.update_cycle,
-      ].forEach((value, facet) => (values[facet] = code(facet, value)));
-      return {
-        id: row.id,
-        values,
-        domains: row.domains ? row.domains.split(' ').map((domain) => code(DOMAIN, domain)) : [],
-        newestOrder: 0,
-        nameOrder: 0,
-      };
-    });
-    const collator = new Intl.Collator('zh-CN');
-    const order = rows.map((row, index) => ({
-      row: facetRows[index]!,
-      name: row.name,
-      publishedAt: row.published_at,
-      code: row.code,
-    }));
-    order.sort((a, b) =>
-      a.publishedAt < b.publishedAt
-        ? 1
-        : a.publishedAt > b.publishedAt
-          ? -1
-          : a.code.localeCompare(b.code),
-    );
-    const newestFirst = order.map(
-      (entry, position) => ((entry.row.newestOrder = position), entry.row),
-    );
-    order.sort((a, b) => collator.compare(a.name, b.name) || a.code.localeCompare(b.code));
-    const byName = order.map((entry, position) => ((entry.row.nameOrder = position), entry.row));
-    return {
-      version,
-      byId: new Map(facetRows.map((row) => [row.id, row])),
-      newestFirst,
-      byName,
-      dictionaries,
-      orgNames,
-    };
-  })();
-  snapshots.set(key, loading);
-  loading.catch(() => snapshots.delete(key));
-  return loading;
+      ids[r] = row.id;
+      const at = r * FACET_COLUMNS;
+      values[at] = code(0, row.org_code);
+      values[at + 1] = code(1, row.classification);
+      values[at + 2] = code(2, row.share_class);
+      values[at + 3] = code(3, row.open_class);
+      values[at + 4] = code(4, row.format_category);
+      values[at + 5] = code(5, row.update_cycle);
+      if (row.domains) {
+        for (const domain of row.domains.split(' ')) {
+          if (domainCount === domainCodes.length) {
+            const larger = new Uint16Array(domainCodes.length * 2 + 16);
+            larger.set(domainCodes);
+            domainCodes = larger;
+          }
+          domainCodes[domainCount++] = code(DOMAIN, domain);
+        }
+      }
+      domainStart[r + 1] = domainCount;
+      names[r] = row.name;
+      codes[r] = row.code;
+      published[r] = row.published_at;
+    }
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.id;
+  }
+  const collator = new Intl.Collator('zh-CN');
+  const ordered = (compare: (a: number, b: number) => number) => {
+    const order = new Int32Array(count);
+    for (let r = 0; r < count; r++) order[r] = r;
+    return order.sort(compare);
+  };
+  const newestFirst = ordered((a, b) =>
+    published[a]! < published[b]!
+      ? 1
+      : published[a]! > published[b]!
+        ? -1
+        : codes[a]!.localeCompare(codes[b]!),
+  );
+  const byName = ordered(
+    (a, b) => collator.compare(names[a]!, names[b]!) || codes[a]!.localeCompare(codes[b]!),
+  );
+  const positions = (order: Int32Array) => {
+    const position = new Int32Array(count);
+    for (let p = 0; p < count; p++) position[order[p]!] = p;
+    return position;
+  };
+  return {
+    version,
+    ids: ids.subarray(0, count),
+    values: values.subarray(0, count * FACET_COLUMNS),
+    domainStart: domainStart.subarray(0, count + 1),
+    domainCodes: domainCodes.slice(0, domainCount),
+    newestOrder: positions(newestFirst),
+    nameOrder: positions(byName),
+    newestFirst,
+    byName,
+    dictionaries,
+    orgNames,
+  };
+}
+
+/** The row of a resource_search id in the snapshot, or -1 (ids are ascending). */
+function rowOf(ids: Int32Array, id: number): number {
+  let low = 0;
+  let high = ids.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const value = ids[middle]!;
+    if (value < id) low = middle + 1;
+    else if (value > id) high = middle - 1;
+    else return middle;
+  }
+  return -1;
 }
 
 /** Marks the index changed; called in the same transaction as the change. */
@@ -334,17 +436,19 @@ export async function searchCatalog(
   params: SearchParams,
   cacheKey: object = db,
 ): Promise<Static<typeof SearchResult>> {
-  const tokens = params.q ? segmentQuery(params.q) : [];
+  const tokens = params.q ? await segmentQuery(params.q) : [];
   const snapshot = await facetSnapshot(db, cacheKey);
-  let ranks: Map<number, number> | null = null;
+  const { ids, values, domainStart, domainCodes, newestOrder, nameOrder } = snapshot;
+  let matches: { doc_id: number; rank: number }[] | null = null;
   if (params.q !== undefined && params.q.trim() !== '') {
-    ranks = new Map();
+    matches = [];
     if (tokens.length > 0) {
-      const { rows } = await sql<{
-        doc_id: number;
-        rank: number;
-      }>`select doc_id, rank from ${dialect.search.matches(tokens)} m`.execute(db);
-      for (const row of rows) ranks.set(Number(row.doc_id), Number(row.rank));
+      matches = (
+        await sql<{
+          doc_id: number;
+          rank: number;
+        }>`select doc_id, rank from ${dialect.search.matches(tokens)} m`.execute(db)
+      ).rows;
     }
   }
   const requested: (string | undefined)[] = [
@@ -362,36 +466,55 @@ export async function searchCatalog(
     if (value !== undefined) active.push([facet, snapshot.dictionaries[facet]!.indexOf(value)]);
   });
   const closedCode = snapshot.dictionaries[OPEN_CLASS]!.indexOf('none');
-  const counts = snapshot.dictionaries.map((values) => new Int32Array(values.length));
-  const sort = params.sort === 'relevance' && !ranks ? 'newest' : params.sort;
+  const counts = snapshot.dictionaries.map((dictionary) => new Int32Array(dictionary.length));
+  const sort = params.sort === 'relevance' && !matches ? 'newest' : params.sort;
   // Without a query the pre-ordered list is walked, so no sort of the whole catalog is needed.
-  let candidates: FacetRow[];
-  if (ranks) {
-    candidates = [];
-    for (const id of ranks.keys()) {
-      const row = snapshot.byId.get(id);
-      if (row) candidates.push(row);
+  let candidates: Int32Array;
+  /** With a query: the full-text rank of each candidate (same index). */
+  let candidateRanks: Float64Array | undefined;
+  if (matches) {
+    candidates = new Int32Array(matches.length);
+    candidateRanks = new Float64Array(matches.length);
+    let found = 0;
+    for (const match of matches) {
+      const row = rowOf(ids, Number(match.doc_id));
+      if (row < 0) continue;
+      candidates[found] = row;
+      candidateRanks[found++] = Number(match.rank);
     }
+    candidates = candidates.subarray(0, found);
   } else {
     candidates = sort === 'name' ? snapshot.byName : snapshot.newestFirst;
   }
-  const hits: FacetRow[] = [];
+  /** Indexes into `candidates` of the entries that pass every filter, in candidate order. */
+  const hits: number[] = [];
   const activeFacets = active.map(([facet]) => facet);
   const activeValues = active.map(([, value]) => value);
   const activeCount = active.length;
   const domainCounts = counts[DOMAIN]!;
-  // The hot loop of every search: plain indexed loops, no allocation per row.
-  for (let r = 0; r < candidates.length; r++) {
-    const row = candidates[r]!;
-    const values = row.values;
-    if (params.openOnly && values[OPEN_CLASS] === closedCode) continue;
+  // The hot loop of every search: plain indexed loops over typed arrays, no allocation per row.
+  for (let c = 0; c < candidates.length; c++) {
+    const row = candidates[c]!;
+    const at = row * FACET_COLUMNS;
+    if (params.openOnly && values[at + OPEN_CLASS] === closedCode) continue;
+    const domainsFrom = domainStart[row]!;
+    const domainsTo = domainStart[row + 1]!;
     // Each facet counts under every filter but its own, so a user can widen a choice (drill sideways).
     let failed = -1;
     let failures = 0;
     for (let a = 0; a < activeCount; a++) {
       const facet = activeFacets[a]!;
       const value = activeValues[a]!;
-      if (facet === DOMAIN ? !row.domains.includes(value) : values[facet] !== value) {
+      let passes: boolean;
+      if (facet === DOMAIN) {
+        passes = false;
+        for (let d = domainsFrom; d < domainsTo; d++)
+          if (domainCodes[d] === value) {
+            passes = true;
+            break;
+          }
+      } else passes = values[at + facet] === value;
+      if (!passes) {
         failed = facet;
         if (++failures > 1) break;
       }
@@ -399,24 +522,29 @@ export async function searchCatalog(
     if (failures > 1) continue;
     if (failures === 1) {
       if (failed === DOMAIN)
-        for (let d = 0; d < row.domains.length; d++) domainCounts[row.domains[d]!]!++;
-      else counts[failed]![values[failed]!]!++;
+        for (let d = domainsFrom; d < domainsTo; d++) domainCounts[domainCodes[d]!]!++;
+      else counts[failed]![values[at + failed]!]!++;
       continue;
     }
-    for (let facet = 0; facet < DOMAIN; facet++) counts[facet]![values[facet]!]!++;
-    for (let d = 0; d < row.domains.length; d++) domainCounts[row.domains[d]!]!++;
-    hits.push(row);
+    for (let facet = 0; facet < DOMAIN; facet++) counts[facet]![values[at + facet]!]!++;
+    for (let d = domainsFrom; d < domainsTo; d++) domainCounts[domainCodes[d]!]!++;
+    hits.push(c);
   }
-  if (ranks) {
-    hits.sort((a, b) =>
-      sort === 'name'
-        ? a.nameOrder - b.nameOrder
+  if (candidateRanks) {
+    const ranks = candidateRanks;
+    hits.sort((a, b) => {
+      const x = candidates[a]!;
+      const y = candidates[b]!;
+      return sort === 'name'
+        ? nameOrder[x]! - nameOrder[y]!
         : sort === 'newest'
-          ? a.newestOrder - b.newestOrder
-          : ranks.get(b.id)! - ranks.get(a.id)! || a.newestOrder - b.newestOrder,
-    );
+          ? newestOrder[x]! - newestOrder[y]!
+          : ranks[b]! - ranks[a]! || newestOrder[x]! - newestOrder[y]!;
+    });
   }
-  const page = hits.slice(params.offset, params.offset + params.limit);
+  const page = hits
+    .slice(params.offset, params.offset + params.limit)
+    .map((hit) => candidates[hit]!);
   const details = page.length
     ? new Map(
         (
@@ -426,7 +554,7 @@ export async function searchCatalog(
             .where(
               'id',
               'in',
-              page.map((row) => row.id),
+              page.map((row) => ids[row]!),
             )
             .execute()
         ).map((row) => [row.id, row]),
@@ -446,7 +574,7 @@ export async function searchCatalog(
     total: hits.length,
     tokens,
     items: page.flatMap((row) => {
-      const detail = details.get(row.id);
+      const detail = details.get(ids[row]!);
       return detail
         ? [
             {
@@ -462,7 +590,10 @@ export async function searchCatalog(
               formatCategory: detail.format_category,
               updateCycle: detail.update_cycle,
               publishedAt: detail.published_at,
-              domains: row.domains.map((domain) => snapshot.dictionaries[DOMAIN]![domain]!),
+              domains: Array.from(
+                domainCodes.subarray(domainStart[row], domainStart[row + 1]),
+                (domain) => snapshot.dictionaries[DOMAIN]![domain]!,
+              ),
             },
           ]
         : [];

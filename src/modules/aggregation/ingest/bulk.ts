@@ -15,11 +15,12 @@ import type { Database } from '../../../db/schema.ts';
  */
 export interface BulkLoader {
   /**
-   * Writes a chunk from the parsing worker: `rows` are the row numbers, `payload` the rows (JSON
-   * value arrays for SQLite, COPY text for PostgreSQL). Returns the rows refused as duplicate keys
-   * (SQLite; PostgreSQL finds them after the load, see removeDuplicateKeys).
+   * Writes a chunk from the parsing worker: `rows` are the row numbers, `payload` the rows as UTF-8
+   * text (a JSON array of values per line for SQLite, COPY text for PostgreSQL). Returns the rows
+   * refused as duplicate keys (SQLite; PostgreSQL finds them after the load, see
+   * removeDuplicateKeys).
    */
-  write(rows: number[], payload: string): Promise<{ row: number; key: string }[]>;
+  write(rows: number[], payload: Uint8Array): Promise<{ row: number; key: string }[]>;
   /** Ends the load. */
   finish(): Promise<void>;
   /** Abandons the load (error paths). */
@@ -60,24 +61,26 @@ class SqliteLoader implements BulkLoader {
     );
   }
 
-  async write(rows: number[], payload: string): Promise<{ row: number; key: string }[]> {
-    const values = JSON.parse(payload) as unknown[][];
-    for (const index of this.spec.binaryIndexes) {
-      for (const row of values) {
-        const cell = row[index];
-        if (typeof cell === 'string' && cell.startsWith(BINARY_MARK))
-          row[index] = Buffer.from(cell.slice(BINARY_MARK.length), 'base64');
-      }
-    }
+  async write(rows: number[], payload: Uint8Array): Promise<{ row: number; key: string }[]> {
+    const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
     const duplicates: { row: number; key: string }[] = [];
-    const { base, keyIndexes } = this.spec;
+    const { base, keyIndexes, binaryIndexes } = this.spec;
     const statement = this.statement;
     // Holding Kysely's single connection keeps every other query out of this transaction.
     await this.db.kysely.connection().execute(() => {
       this.db.raw.sqlite.transaction(() => {
+        // Parsed a line at a time: one row's values are alive at once, never the chunk's.
+        let start = 0;
         for (let index = 0; index < rows.length; index += 1) {
           const row = rows[index]!;
-          const cells = values[index]!;
+          const end = text.indexOf(10, start);
+          const cells = JSON.parse(text.toString('utf8', start, end)) as unknown[];
+          start = end + 1;
+          for (const binary of binaryIndexes) {
+            const cell = cells[binary];
+            if (typeof cell === 'string' && cell.startsWith(BINARY_MARK))
+              cells[binary] = Buffer.from(cell.slice(BINARY_MARK.length), 'base64');
+          }
           cells.push(base + row);
           const result = statement.run(cells);
           if (result.changes === 0)
@@ -120,10 +123,11 @@ class PostgresLoader implements BulkLoader {
     return stream;
   }
 
-  async write(_rows: number[], payload: string): Promise<{ row: number; key: string }[]> {
+  async write(_rows: number[], payload: Uint8Array): Promise<{ row: number; key: string }[]> {
     const stream = await this.open();
     if (this.failure) throw this.failure;
-    if (!stream.write(payload)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+    const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    if (!stream.write(bytes)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
     if (this.failure) throw this.failure as Error;
     return [];
   }

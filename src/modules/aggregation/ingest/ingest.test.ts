@@ -512,6 +512,72 @@ for (const engine of ENGINES) {
       assert.deepEqual(download.rawPayload, pdf);
     });
 
+    it('loads binary (G) values given as base64, across several chunks', async () => {
+      const created = (await runAction(
+        t.platform.services,
+        getAction('catalog.resource.create'),
+        {
+          orgCode: 'GAJ',
+          content: resourceContent({
+            name: '测试证件照片',
+            items: [
+              item(),
+              item({
+                name: '照片',
+                column: 'photo',
+                type: 'G',
+                length: undefined,
+                key: false,
+                required: false,
+                queryable: false,
+                validator: { kind: 'none' },
+              }),
+            ],
+          }),
+        },
+        { actor: system },
+      )) as { code: string };
+      for (const name of ['catalog.resource.submit', 'catalog.resource.publish'])
+        await runAction(
+          t.platform.services,
+          getAction(name),
+          { code: created.code },
+          { actor: system },
+        );
+      // More rows than one chunk (5,000), with a row without a photo; bytes JSON would escape.
+      const photo = (serial: number) => Buffer.from(`\u0000"photo ${serial}\n`);
+      const idOf = (serial: number) =>
+        citizenId(serial, `199001${String(1 + Math.floor(serial / 1000)).padStart(2, '0')}`);
+      const lines = Array.from({ length: 6_001 }, (_, serial) =>
+        JSON.stringify({
+          id_number: idOf(serial),
+          ...(serial === 7 ? {} : { photo: photo(serial).toString('base64') }),
+        }),
+      );
+      const pushed = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/resources/${created.code}/batches?mode=replace&format=ndjson`,
+        headers: {
+          'content-type': 'application/x-ndjson',
+          cookie: operator.cookie,
+          'x-csrf-token': operator.csrfToken,
+        },
+        payload: `${lines.join('\n')}\n`,
+      });
+      assert.equal(pushed.statusCode, 201, pushed.body);
+      assert.equal(pushed.json<BatchBody>().batch.rowsInserted, 6_001);
+      const stored = await sql<{
+        id_number: string;
+        photo: Buffer | null;
+      }>`select id_number, photo from ${sql.id(dataTableName(created.code))} where _deleted = 0 and id_number in (${sql.join(
+        [0, 7, 5_999].map(idOf),
+      )}) order by _row_version`.execute(t.platform.services.db.kysely);
+      assert.deepEqual(
+        stored.rows.map((row) => (row.photo ? Buffer.from(row.photo).toString() : null)),
+        [photo(0).toString(), null, photo(5_999).toString()],
+      );
+    });
+
     it('lists batches newest first and audits each one', async () => {
       const list = (
         await operator.request('GET', `/api/v1/resources/${code}/batches?limit=100`)

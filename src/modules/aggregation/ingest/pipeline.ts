@@ -336,6 +336,9 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
         const writeStart = performance.now();
         const duplicates = await written;
         writeMs += performance.now() - writeStart;
+        // SQLite has read the whole payload inside its transaction; a COPY stream may still hold
+        // it in the socket's queue, so PostgreSQL's are left to the garbage collector.
+        if (sqlite && message.rows.length > 0) parser.recycle(message.payload);
         for (const duplicate of duplicates)
           pendingRejections.push(duplicateKeyRejection(duplicate.row, duplicate.key));
         counts.duplicates += duplicates.length;
