@@ -5,16 +5,16 @@
  *
  * - Access records go through the real writer, `services.sharing.accessLog` (append + flush: one
  *   prepared statement per row on SQLite, the ledger event built by the platform's own code).
- * - Audit events are written the way `appendAuditEvent` (src/core/audit.ts) writes them (same body,
- *   PII scrubbed by the platform's hasher, canonical JSON by `ledgerEventRow`), but in bulk: one
- *   SQLite transaction of prepared statements per 1,000 events, or multi-row inserts on PostgreSQL.
+ * - Audit rows are written the way `appendAuditEvent` (src/core/audit.ts) writes them (PII scrubbed
+ *   by the platform's hasher, queued for the ledger with ledger_pending = 1), but in bulk: one SQLite
+ *   transaction of prepared statements per 1,000 rows, or multi-row inserts on PostgreSQL. The
+ *   sequencer builds their ledger events, as it does in the platform.
  */
 import { randomUUID } from 'node:crypto';
-import { ledgerSubject } from '../src/core/audit.ts';
 import type { Services } from '../src/core/services.ts';
 import type { AuditEventTable } from '../src/db/schema.ts';
 import type { AccessRecord } from '../src/modules/sharing/runtime.ts';
-import { ledgerEventRow, sha256Hex, type LedgerEventRow } from '../src/modules/ledger/events.ts';
+import { sha256Hex } from '../src/modules/ledger/events.ts';
 
 /** Events between progress reports (and explicit flushes of the access log). */
 const CHUNK = 50_000;
@@ -69,9 +69,14 @@ function accessRecord(i: number): AccessRecord {
   };
 }
 
-type AuditRow = Omit<AuditEventTable, 'id'> & { actor_id: string; org_id: string; target: string };
+type AuditRow = Omit<AuditEventTable, 'id' | 'ledger_pending'> & {
+  actor_id: string;
+  org_id: string;
+  target: string;
+  ledger_pending: number;
+};
 
-function auditEvent(services: Services, i: number): { row: AuditRow; details: object } {
+function auditEvent(services: Services, i: number): AuditRow {
   const code = pick(RESOURCES, i * 13);
   const details = services.ledger.personalData.scrub({
     input: {
@@ -81,46 +86,20 @@ function auditEvent(services: Services, i: number): { row: AuditRow; details: ob
       note: '按年度更新共享属性与更新周期',
       updateCycle: 'monthly',
     },
-  }) as object;
-  return {
-    row: {
-      occurred_at: timeOf(i),
-      request_id: randomUUID(),
-      actor_type: 'user',
-      actor_id: pick(USERS, i),
-      actor_name: pick(NAMES, i * 3),
-      org_id: pick(ORGS, i * 5),
-      action: pick(ACTIONS, i),
-      target: `resource:${code}@${1 + (i % 4)}`,
-      outcome: 'success',
-      details: JSON.stringify(details),
-    },
-    details,
-  };
-}
-
-/** The ledger event of an audit row, exactly as appendAuditEvent builds it. */
-function auditLedgerRow(id: number, event: AuditRow, details: object): LedgerEventRow {
-  return ledgerEventRow({
-    kind: 'audit',
-    sourceId: id,
-    type: event.action,
-    occurredAt: event.occurred_at,
-    orgId: event.org_id,
-    target: ledgerSubject(event.target),
-    body: {
-      kind: 'audit',
-      auditId: id,
-      time: event.occurred_at,
-      requestId: event.request_id,
-      actor: { type: event.actor_type, id: event.actor_id, name: event.actor_name },
-      orgId: event.org_id,
-      action: event.action,
-      target: event.target,
-      outcome: event.outcome,
-      details,
-    },
   });
+  return {
+    occurred_at: timeOf(i),
+    request_id: randomUUID(),
+    actor_type: 'user',
+    actor_id: pick(USERS, i),
+    actor_name: pick(NAMES, i * 3),
+    org_id: pick(ORGS, i * 5),
+    action: pick(ACTIONS, i),
+    target: `resource:${code}@${1 + (i % 4)}`,
+    outcome: 'success',
+    details: JSON.stringify(details),
+    ledger_pending: 1,
+  };
 }
 
 const AUDIT_COLUMNS: (keyof AuditRow)[] = [
@@ -134,54 +113,31 @@ const AUDIT_COLUMNS: (keyof AuditRow)[] = [
   'target',
   'outcome',
   'details',
-];
-const LEDGER_COLUMNS: (keyof LedgerEventRow)[] = [
-  'kind',
-  'source_id',
-  'event_type',
-  'occurred_at',
-  'org_id',
-  'other_org_id',
-  'target',
-  'body',
-  'digest',
+  'ledger_pending',
 ];
 
 async function writeAudit(services: Services, from: number, to: number): Promise<void> {
-  const events: { row: AuditRow; details: object }[] = [];
-  for (let i = from; i < to; i++) events.push(auditEvent(services, i));
+  const rows: AuditRow[] = [];
+  for (let i = from; i < to; i++) rows.push(auditEvent(services, i));
   const raw = services.db.raw;
   if (raw.engine === 'sqlite') {
     const sqlite = raw.sqlite;
     const insertAudit = sqlite.prepare(
       `insert into audit_events (${AUDIT_COLUMNS.join(', ')}) values (${AUDIT_COLUMNS.map(() => '?').join(', ')})`,
     );
-    const insertLedger = sqlite.prepare(
-      `insert into ledger_events (${LEDGER_COLUMNS.join(', ')}) values (${LEDGER_COLUMNS.map(() => '?').join(', ')})`,
-    );
     await services.db.kysely.connection().execute(() => {
       sqlite.transaction(() => {
-        for (const { row, details } of events) {
-          const { lastInsertRowid } = insertAudit.run(AUDIT_COLUMNS.map((c) => row[c]));
-          const event = auditLedgerRow(Number(lastInsertRowid), row, details);
-          insertLedger.run(LEDGER_COLUMNS.map((c) => event[c]));
-        }
+        for (const row of rows) insertAudit.run(AUDIT_COLUMNS.map((c) => row[c]));
       })();
       return Promise.resolve();
     });
     return;
   }
   await services.db.kysely.transaction().execute(async (trx) => {
-    for (let start = 0; start < events.length; start += 1000) {
-      const chunk = events.slice(start, start + 1000);
-      const ids = await trx
-        .insertInto('audit_events')
-        .values(chunk.map((e) => e.row))
-        .returning('id')
-        .execute();
+    for (let start = 0; start < rows.length; start += 1000) {
       await trx
-        .insertInto('ledger_events')
-        .values(chunk.map((e, i) => auditLedgerRow(Number(ids[i]?.id), e.row, e.details)))
+        .insertInto('audit_events')
+        .values(rows.slice(start, start + 1000))
         .execute();
     }
   });

@@ -92,6 +92,11 @@ export interface AuditEventTable {
   outcome: 'success' | 'denied' | 'failed';
   /** JSON: the action's input with secrets removed, and an error code for failures. */
   details: string;
+  /**
+   * PostgreSQL: 1 until the ledger's sequencer has built this row's ledger event (SQLite uses
+   * ledger_state.audit_watermark instead; migration 0010).
+   */
+  ledger_pending: Generated<number>;
 }
 
 export interface LoginFailureTable {
@@ -502,6 +507,8 @@ export interface LedgerStateTable {
   id: number;
   tree_size: number;
   updated_at: string;
+  /** SQLite: the last audit id whose ledger event is written (migration 0010). */
+  audit_watermark: Generated<number>;
 }
 
 export interface LedgerCheckpointTable {

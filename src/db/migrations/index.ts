@@ -9,6 +9,7 @@ import * as aggregation from './0006_aggregation.ts';
 import * as sharing from './0007_sharing.ts';
 import * as ledger from './0008_ledger.ts';
 import * as open from './0009_open.ts';
+import * as ledgerAuditQueue from './0010_ledger_audit_queue.ts';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '0007_sharing': sharing,
   '0008_ledger': ledger,
   '0009_open': open,
+  '0010_ledger_audit_queue': ledgerAuditQueue,
 };

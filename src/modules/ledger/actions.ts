@@ -17,7 +17,7 @@ import {
   verifyCosignature,
 } from './note.ts';
 import { buildBundle, inclusionProof, latestCheckpoint, proofText, servedNote } from './proofs.ts';
-import { databaseReader, leafAt, leafOf, treeSize } from './store.ts';
+import { databaseReader, leafAt, leafOf, pendingAudit, treeSize } from './store.ts';
 
 /**
  * The ledger's HTTP interface (issue 6; docs/API-ledger.md). The public part (checkpoint, verifier
@@ -292,12 +292,15 @@ const status = defineAction({
   http: { method: 'GET', path: '/ledger/status' },
   policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx) => {
-    const [size, pending, latest, keys, witnesses] = await Promise.all([
+    const [size, pendingEvents, waitingAudit, latest, keys, witnesses] = await Promise.all([
       treeSize(ctx.db),
       ctx.db
         .selectFrom('ledger_events')
         .select((eb) => eb.fn.countAll<number>().as('count'))
         .where('leaf_index', 'is', null)
+        .executeTakeFirstOrThrow(),
+      pendingAudit(ctx.services.db, ctx.db)
+        .select((eb) => eb.fn.countAll<number>().as('count'))
         .executeTakeFirstOrThrow(),
       latestCheckpoint(ctx.db),
       ctx.db.selectFrom('ledger_keys').selectAll().orderBy('first_used_at').execute(),
@@ -330,7 +333,7 @@ const status = defineAction({
     return {
       origin: ctx.services.ledger.origin,
       treeSize: size,
-      pending: Number(pending.count),
+      pending: Number(pendingEvents.count) + Number(waitingAudit.count),
       checkpoint: latest && {
         treeSize: latest.treeSize,
         rootHash: latest.rootHash.toString('base64'),

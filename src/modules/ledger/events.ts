@@ -1,7 +1,6 @@
 import { createHmac, hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { Kysely } from 'kysely';
-import type { Database, LedgerEventTable } from '../../db/schema.ts';
+import type { LedgerEventTable } from '../../db/schema.ts';
 
 /**
  * What becomes a leaf of the ledger (issue 6, R6.2, R5.9). The full event is stored as canonical JSON
@@ -34,9 +33,12 @@ export interface Leaf {
  * `canonicalJson(leaf)`, checked in merkle.test.ts).
  */
 export function leafBytes(leaf: Leaf): Buffer {
-  return Buffer.from(
-    `{"digest":${JSON.stringify(leaf.digest)},"seq":${leaf.seq},"time":${JSON.stringify(leaf.time)},"type":${JSON.stringify(leaf.type)}}`,
-  );
+  return Buffer.from(leafText(leaf));
+}
+
+/** `leafBytes` as text, for hashing without a buffer of its own (merkle.ts `leafHash`). */
+export function leafText(leaf: Leaf): string {
+  return `{"digest":${JSON.stringify(leaf.digest)},"seq":${leaf.seq},"time":${JSON.stringify(leaf.time)},"type":${JSON.stringify(leaf.type)}}`;
 }
 
 /** Keys whose values are personal however they look (R6.3). */
@@ -59,25 +61,32 @@ export class PersonalDataHasher {
     return `hmac:${createHmac('sha256', this.key).update(value).digest('hex').slice(0, 32)}`;
   }
 
+  /**
+   * Also makes every text well-formed UTF-16 (a lone surrogate becomes U+FFFD): RFC 8785 has no form
+   * for a lone surrogate, and an event the sequencer could not canonicalize would stop the ledger.
+   */
   scrub(value: unknown, key = ''): unknown {
     if (typeof value === 'string') {
       if (value === '' || value.startsWith('hmac:')) return value;
       if (PERSONAL_KEYS.test(key)) return this.hash(value);
       if (MOBILE.test(value)) return this.hash(value);
       if (CITIZEN_ID.test(value)) return this.hash(value);
-      return value;
+      return value.toWellFormed();
     }
     if (Array.isArray(value)) return value.map((inner) => this.scrub(inner, key));
     if (value !== null && typeof value === 'object') {
       return Object.fromEntries(
-        Object.entries(value).map(([inner, nested]) => [inner, this.scrub(nested, inner)]),
+        Object.entries(value).map(([inner, nested]) => [
+          inner.toWellFormed(),
+          this.scrub(nested, inner),
+        ]),
       );
     }
     return value;
   }
 }
 
-/** One event handed to the ledger, in the transaction of the change it records. */
+/** An event written with its record, in one transaction (data accesses, sharing/runtime.ts). */
 export interface LedgerEventInput {
   kind: 'audit' | 'access';
   sourceId: number;
@@ -108,16 +117,13 @@ export function ledgerEventRow(event: LedgerEventInput): LedgerEventRow {
   };
 }
 
-/** How events reach the ledger (Services.ledger); benchmarks measure with and without it. */
+/** What writers of audit events need from the ledger (Services.ledger). */
 export interface LedgerWriter {
   personalData: PersonalDataHasher;
-  record(db: Kysely<Database>, event: LedgerEventInput): Promise<void>;
-}
-
-/** Appends one event; sequencing into the tree happens later, in batches (sequencer.ts). */
-export async function recordLedgerEvent(
-  db: Kysely<Database>,
-  event: LedgerEventInput,
-): Promise<void> {
-  await db.insertInto('ledger_events').values(ledgerEventRow(event)).execute();
+  /**
+   * audit_events.ledger_pending of a new audit row (migration 0010): 1 on PostgreSQL, where rows
+   * wait for the sequencer by this flag; 0 on SQLite, where they wait above the watermark; and 0 in
+   * the baseline of `npm run bench:ledger`, which measures the same actions without the ledger.
+   */
+  auditPendingFlag: 0 | 1;
 }

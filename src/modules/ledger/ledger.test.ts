@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { createTestApp, login, type Session, type TestApp } from '../../test/api.ts';
 import { engineAvailable, ENGINES, PG_TEST_URL } from '../../test/engines.ts';
-import { sha256Hex } from './events.ts';
+import { appendAuditEvent } from '../../core/audit.ts';
+import { canonicalJson, sha256Hex } from './events.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from './merkle.ts';
 import {
   cosignerSigner,
@@ -82,7 +83,7 @@ for (const engine of ENGINES) {
       rmSync(tmp, { recursive: true, force: true });
     });
 
-    it('records every audit event and data access as a ledger event, in the same transaction (R6.2)', async () => {
+    it('records every audit event and data access as a ledger event, once committed (R6.2)', async () => {
       await t.platform.services.sharing.accessLog.flush();
       const count = async (table: 'audit_events' | 'share_access_log') =>
         Number(
@@ -116,6 +117,9 @@ for (const engine of ENGINES) {
         regionCode: '990100',
       });
       assert.ok(refused.statusCode >= 400, refused.body);
+      // Audit rows get their events when the sequencer next runs (core/audit.ts).
+      assert.equal(await ledgerCount('audit'), before);
+      await t.platform.services.ledger.sequencer.sequence();
       assert.equal(await ledgerCount('audit'), before + 1);
       const last = await db()
         .selectFrom('ledger_events')
@@ -125,6 +129,69 @@ for (const engine of ENGINES) {
         .executeTakeFirstOrThrow();
       assert.equal(last.event_type, 'org.create');
       assert.notEqual((JSON.parse(last.body) as { outcome: string }).outcome, 'success');
+    });
+
+    it('builds audit events from the committed rows, in whatever order they commit (R6.2)', async () => {
+      await sequence();
+      const services = t.platform.services;
+      const pending = async () =>
+        (await auditor.request('GET', '/api/v1/ledger/status')).json<{ pending: number }>().pending;
+      const event = (action: string) => ({
+        actor: { type: 'system' as const, name: 'ledger-test' },
+        requestId: `req-${action}`,
+        action,
+        target: 'resource:330000000001-01@2',
+        outcome: 'success' as const,
+        details: { note: 'lone \ud800 surrogate', contact: { mobile: '13800138000' } },
+        occurredAt: new Date(),
+      });
+      // On PostgreSQL the first row written commits last (concurrent transactions); on SQLite,
+      // which serializes writers, one after the other.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let written = () => {};
+      const firstWritten = new Promise<void>((resolve) => (written = resolve));
+      const first =
+        engine === 'postgres'
+          ? db()
+              .transaction()
+              .execute(async (trx) => {
+                await appendAuditEvent(trx, services.ledger, event('test.first'));
+                written();
+                await held;
+              })
+          : appendAuditEvent(db(), services.ledger, event('test.first')).then(written);
+      await firstWritten;
+      await appendAuditEvent(db(), services.ledger, event('test.second'));
+      assert.equal(await pending(), engine === 'postgres' ? 1 : 2);
+      await sequence();
+      release();
+      await first;
+      assert.equal(await pending(), engine === 'postgres' ? 1 : 0);
+      await sequence();
+      assert.equal(await pending(), 0);
+
+      const events = await db()
+        .selectFrom('ledger_events')
+        .innerJoin('audit_events', 'audit_events.id', 'ledger_events.source_id')
+        .select(['ledger_events.event_type', 'ledger_events.leaf_index', 'ledger_events.body'])
+        .where('ledger_events.kind', '=', 'audit')
+        .where('audit_events.request_id', 'in', ['req-test.first', 'req-test.second'])
+        .orderBy('ledger_events.leaf_index')
+        .execute();
+      assert.deepEqual(
+        events.map((row) => row.event_type),
+        engine === 'postgres' ? ['test.second', 'test.first'] : ['test.first', 'test.second'],
+      );
+      for (const row of events) {
+        assert.notEqual(row.leaf_index, null);
+        const body = JSON.parse(row.body) as { details: { note: string; contact: object } };
+        assert.equal(row.body, canonicalJson(body), 'the full event is canonical JSON');
+        // Made well-formed for RFC 8785, and the mobile number keyed-hashed (R6.3).
+        assert.equal(body.details.note, 'lone \ufffd surrogate');
+        assert.match(JSON.stringify(body.details.contact), /"mobile":"hmac:[0-9a-f]{32}"/);
+      }
+      assert.equal((await verify()).ok, true);
     });
 
     it('keeps personal identifiers out of full events: keyed hashes instead (R6.3)', async () => {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/env.ts';
 import type { Db } from '../../db/database.ts';
-import { PersonalDataHasher, recordLedgerEvent, type LedgerWriter } from './events.ts';
+import { PersonalDataHasher, type LedgerWriter } from './events.ts';
 import { logSigner, type NoteSigner } from './note.ts';
 import { LedgerSequencer } from './sequencer.ts';
 
@@ -21,7 +21,7 @@ export function createLedgerRuntime(db: Db, config: Config, logger: Logger): Led
     origin: config.ledgerOrigin,
     signer,
     personalData: new PersonalDataHasher(Buffer.from(config.piiHmacKey)),
-    record: recordLedgerEvent,
+    auditPendingFlag: db.raw.engine === 'postgres' ? 1 : 0,
     sequencer: new LedgerSequencer(db, signer, config.ledgerOrigin, logger),
     intervalMs: config.ledgerIntervalMs,
     registerKey: async () => {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
-import { leafBytes } from './events.ts';
+import { auditLedgerRow } from '../../core/audit.ts';
+import { leafText, type LedgerEventRow } from './events.ts';
 import {
   appendLeaves,
   foldSubtrees,
@@ -10,7 +11,14 @@ import {
   type Hash,
 } from './merkle.ts';
 import { checkpointText, signNote, type NoteSigner } from './note.ts';
-import { databaseReader, treeSize, writeSequencedBatch } from './store.ts';
+import {
+  databaseReader,
+  pendingAudit,
+  pendingAuditRows,
+  treeSize,
+  writeSequencedBatch,
+  type SequencedBatch,
+} from './store.ts';
 
 /** Events appended per transaction; a backlog is worked off in several. */
 const BATCH_LIMIT = 20_000;
@@ -23,13 +31,14 @@ export interface SequenceResult {
 }
 
 /**
- * Appends committed events to the Merkle tree and signs checkpoints (issue 6). Events are written
- * with the change they record (events.ts); the sequencer gives them their leaf index later, in
- * batches, like X-Road's batch time-stamping, so that actions and the data API do not wait for
- * hashing. Order: by event id among the events committed when a pass runs; an event that commits
- * after a pass is sequenced by the next one, so none is skipped, and an index once given never
- * changes. One sequencer at a time, across processes too: each pass first updates the single
- * ledger_state row, which locks it (PostgreSQL row lock, SQLite's write lock) until commit.
+ * Appends committed events to the Merkle tree and signs checkpoints (issue 6). Audit rows commit with
+ * the change they record and the sequencer builds their full events (core/audit.ts); data accesses are
+ * written with their events (sharing/runtime.ts). A pass gives them their leaf indexes in batches,
+ * like X-Road's batch time-stamping, so that actions and the data API do not wait for canonical JSON
+ * or hashing. Order: by time among the events committed when a pass runs; one that commits after a
+ * pass is sequenced by the next one (store.ts `pendingAudit`), so none is skipped, and an index once
+ * given never changes. One sequencer at a time, across processes too: each pass first updates the
+ * single ledger_state row, which locks it (PostgreSQL row lock, SQLite's write lock) until commit.
  */
 export class LedgerSequencer {
   private timer: NodeJS.Timeout | null = null;
@@ -93,7 +102,7 @@ export class LedgerSequencer {
   /** Whether a pass has anything to do; read-only, so that an idle log writes nothing. */
   private async idle(): Promise<number | null> {
     const kysely = this.db.kysely;
-    const [size, pending, latest] = await Promise.all([
+    const [size, pendingEvent, waitingAudit, latest] = await Promise.all([
       treeSize(kysely),
       kysely
         .selectFrom('ledger_events')
@@ -101,6 +110,7 @@ export class LedgerSequencer {
         .where('leaf_index', 'is', null)
         .limit(1)
         .executeTakeFirst(),
+      pendingAudit(this.db, kysely).select('audit_events.id').limit(1).executeTakeFirst(),
       kysely
         .selectFrom('ledger_checkpoints')
         .select('tree_size')
@@ -108,7 +118,9 @@ export class LedgerSequencer {
         .limit(1)
         .executeTakeFirst(),
     ]);
-    return !pending && latest && Number(latest.tree_size) === size ? size : null;
+    return !pendingEvent && !waitingAudit && latest && Number(latest.tree_size) === size
+      ? size
+      : null;
   }
 
   private async pass(): Promise<SequenceResult> {
@@ -120,42 +132,77 @@ export class LedgerSequencer {
       // The lock: nothing else sequences until this transaction ends.
       await trx.updateTable('ledger_state').set({ updated_at: now }).where('id', '=', 1).execute();
       const size = await treeSize(trx);
-      const pending = await trx
+      // Two queues: events written with their record (data accesses, sharing/runtime.ts) and audit
+      // rows, whose events are built here from the committed row (core/audit.ts).
+      const pendingEvents = await trx
         .selectFrom('ledger_events')
         .select(['id', 'occurred_at', 'event_type', 'digest'])
         .where('leaf_index', 'is', null)
         .orderBy('id')
         .limit(BATCH_LIMIT)
         .execute();
+      const auditRows =
+        pendingEvents.length < BATCH_LIMIT
+          ? await pendingAuditRows(this.db, trx, BATCH_LIMIT - pendingEvents.length)
+          : [];
       const latest = await trx
         .selectFrom('ledger_checkpoints')
         .select('tree_size')
         .orderBy('tree_size', 'desc')
         .limit(1)
         .executeTakeFirst();
-      if (pending.length === 0 && (latest ? Number(latest.tree_size) : -1) === size) {
+      const count = pendingEvents.length + auditRows.length;
+      if (count === 0 && (latest ? Number(latest.tree_size) : -1) === size) {
         return { appended: 0, treeSize: size, checkpoint: null };
       }
+      // In the order they happened (each queue is in commit order already).
+      const entries: PendingEntry[] = [
+        ...pendingEvents.map((row) => ({
+          occurredAt: row.occurred_at,
+          type: row.event_type,
+          digest: row.digest,
+          eventId: Number(row.id),
+          built: null,
+        })),
+        ...auditRows.map((row) => {
+          const built = auditLedgerRow(row);
+          return {
+            occurredAt: built.occurred_at,
+            type: built.event_type,
+            digest: built.digest,
+            eventId: null,
+            built,
+          };
+        }),
+      ].sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
       const edgeRefs = rangeSubtrees(0, size);
       const edge = await databaseReader(trx)(edgeRefs);
-      const leaves: Hash[] = pending.map((row, offset) =>
+      const leaves: Hash[] = entries.map((entry, offset) =>
         leafHash(
-          leafBytes({
+          leafText({
             seq: size + offset,
-            time: row.occurred_at,
-            type: row.event_type,
-            digest: row.digest,
+            time: entry.occurredAt,
+            type: entry.type,
+            digest: entry.digest,
           }),
         ),
       );
       const appended = appendLeaves(size, edge, leaves);
-      const newSize = size + pending.length;
-      await writeSequencedBatch(
-        this.db,
-        trx,
-        pending.map((row, offset) => ({ id: Number(row.id), index: size + offset })),
-        appended.stored.map((entry) => ({ id: subtreeKey(entry.ref), hash: entry.hash })),
-      );
+      const newSize = size + count;
+      const batch: SequencedBatch = { assigned: [], built: [], auditIds: [], hashes: [] };
+      entries.forEach((entry, offset) => {
+        if (entry.built) {
+          batch.built.push({ ...entry.built, leaf_index: size + offset });
+          batch.auditIds.push(entry.built.source_id);
+        } else if (entry.eventId !== null) {
+          batch.assigned.push({ id: entry.eventId, index: size + offset });
+        }
+      });
+      batch.hashes = appended.stored.map((entry) => ({
+        id: subtreeKey(entry.ref),
+        hash: entry.hash,
+      }));
+      await writeSequencedBatch(this.db, trx, batch);
       await trx
         .updateTable('ledger_state')
         .set({ tree_size: newSize })
@@ -176,7 +223,16 @@ export class LedgerSequencer {
           created_at: now,
         })
         .execute();
-      return { appended: pending.length, treeSize: newSize, checkpoint: newSize };
+      return { appended: count, treeSize: newSize, checkpoint: newSize };
     });
   }
+}
+
+/** One event of a pass: already written (its row id), or built now from its audit row. */
+interface PendingEntry {
+  occurredAt: string;
+  type: string;
+  digest: string;
+  eventId: number | null;
+  built: LedgerEventRow | null;
 }

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Db } from '../../db/database.ts';
-import { leafBytes, type Leaf } from './events.ts';
+import type { AuditRowForLedger } from '../../core/audit.ts';
+import { leafBytes, type Leaf, type LedgerEventRow } from './events.ts';
 import { subtreeKey, type Hash, type SubtreeReader } from './merkle.ts';
 
 /** Reads stored subtree hashes (ledger_hashes) for the Merkle functions. */
@@ -60,38 +61,153 @@ export async function leafAt(db: Kysely<Database>, index: number): Promise<Buffe
   return row ? leafBytes(leafOf(row)) : null;
 }
 
+const AUDIT_FOR_LEDGER = [
+  'id',
+  'occurred_at',
+  'request_id',
+  'actor_type',
+  'actor_id',
+  'actor_name',
+  'org_id',
+  'action',
+  'target',
+  'outcome',
+  'details',
+] as const;
+
 /**
- * Writes the sequencer's batch: leaf indexes of the events and the new subtree hashes, inside the
- * caller's transaction `trx`. On SQLite the statements go to better-sqlite3 directly (the same
- * connection, so the same transaction): one prepared statement per row costs a few microseconds,
- * where a Kysely statement per row costs tens. On PostgreSQL one statement per 5,000 rows (unnest).
+ * The audit rows waiting for their ledger events (core/audit.ts, migration 0010): above the watermark
+ * on SQLite, flagged on PostgreSQL.
+ */
+export function pendingAudit(db: Db, kysely: Kysely<Database>) {
+  const rows = kysely.selectFrom('audit_events');
+  return db.raw.engine === 'sqlite'
+    ? rows.where('audit_events.id', '>', (eb) =>
+        eb.selectFrom('ledger_state').select('audit_watermark').where('ledger_state.id', '=', 1),
+      )
+    : rows.where('audit_events.ledger_pending', '=', 1);
+}
+
+/**
+ * Up to `limit` waiting audit rows, oldest first. On SQLite through better-sqlite3 directly, on the
+ * pass's connection: a pass reads up to 20,000 rows.
+ */
+export async function pendingAuditRows(
+  db: Db,
+  trx: Kysely<Database>,
+  limit: number,
+): Promise<AuditRowForLedger[]> {
+  const raw = db.raw;
+  if (raw.engine === 'sqlite') {
+    return raw.sqlite
+      .prepare(
+        `select ${AUDIT_FOR_LEDGER.join(', ')} from audit_events
+         where id > (select audit_watermark from ledger_state where id = 1) order by id limit ?`,
+      )
+      .all(limit) as AuditRowForLedger[];
+  }
+  const rows = await pendingAudit(db, trx)
+    .select(AUDIT_FOR_LEDGER)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...row, id: Number(row.id) }));
+}
+
+/** What one sequencer pass writes. */
+export interface SequencedBatch {
+  /** Leaf indexes of events already written (data accesses). */
+  assigned: { id: number; index: number }[];
+  /** Events built by the pass from audit rows, with their leaf indexes. */
+  built: LedgerEventRow[];
+  /** The audit rows of `built`, in increasing order, no longer pending. */
+  auditIds: number[];
+  /** New complete-subtree hashes. */
+  hashes: { id: number; hash: Hash }[];
+}
+
+const BUILT_COLUMNS = [
+  'kind',
+  'source_id',
+  'event_type',
+  'occurred_at',
+  'org_id',
+  'other_org_id',
+  'target',
+  'body',
+  'digest',
+  'leaf_index',
+] as const satisfies readonly (keyof LedgerEventRow)[];
+
+/**
+ * Writes the sequencer's batch inside the caller's transaction `trx`. On SQLite the statements go to
+ * better-sqlite3 directly (the same connection, so the same transaction): one prepared statement per
+ * row costs a few microseconds, where a Kysely statement per row costs tens. On PostgreSQL one
+ * statement per 5,000 rows (unnest).
  */
 export async function writeSequencedBatch(
   db: Db,
   trx: Kysely<Database>,
-  assignments: { id: number; index: number }[],
-  hashes: { id: number; hash: Hash }[],
+  batch: SequencedBatch,
 ): Promise<void> {
   const raw = db.raw;
   if (raw.engine === 'sqlite') {
     const assign = raw.sqlite.prepare('update ledger_events set leaf_index = ? where id = ?');
-    for (const a of assignments) assign.run(a.index, a.id);
-    const insert = raw.sqlite.prepare('insert into ledger_hashes (id, hash) values (?, ?)');
-    for (const h of hashes) insert.run(h.id, h.hash);
+    for (const a of batch.assigned) assign.run(a.index, a.id);
+    const insertEvent = raw.sqlite.prepare(
+      `insert into ledger_events (${BUILT_COLUMNS.join(', ')}) values (${BUILT_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    for (const row of batch.built) {
+      insertEvent.run(
+        row.kind,
+        row.source_id,
+        row.event_type,
+        row.occurred_at,
+        row.org_id,
+        row.other_org_id,
+        row.target,
+        row.body,
+        row.digest,
+        row.leaf_index,
+      );
+    }
+    const lastAuditId = batch.auditIds.at(-1);
+    if (lastAuditId !== undefined) {
+      raw.sqlite
+        .prepare('update ledger_state set audit_watermark = ? where id = 1')
+        .run(lastAuditId);
+    }
+    const insertHash = raw.sqlite.prepare('insert into ledger_hashes (id, hash) values (?, ?)');
+    for (const h of batch.hashes) insertHash.run(h.id, h.hash);
     return;
   }
-  for (let start = 0; start < assignments.length; start += 5000) {
-    const chunk = assignments.slice(start, start + 5000);
+  for (const chunk of chunks(batch.assigned)) {
     await sql`update ledger_events as e set leaf_index = v.idx
       from (select unnest(${chunk.map((a) => a.id)}::bigint[]) as id,
                    unnest(${chunk.map((a) => a.index)}::bigint[]) as idx) as v
       where e.id = v.id`.execute(trx);
   }
-  for (let start = 0; start < hashes.length; start += 5000) {
-    const chunk = hashes.slice(start, start + 5000);
+  for (const chunk of chunks(batch.built)) {
+    const column = <K extends keyof LedgerEventRow>(key: K) => chunk.map((row) => row[key]);
+    await sql`insert into ledger_events (${sql.raw(BUILT_COLUMNS.join(', '))})
+      select * from unnest(${column('kind')}::text[], ${column('source_id')}::bigint[],
+        ${column('event_type')}::text[], ${column('occurred_at')}::text[], ${column('org_id')}::text[],
+        ${column('other_org_id')}::text[], ${column('target')}::text[], ${column('body')}::text[],
+        ${column('digest')}::text[], ${column('leaf_index')}::bigint[])`.execute(trx);
+  }
+  for (const chunk of chunks(batch.auditIds)) {
+    await sql`update audit_events set ledger_pending = 0 where id = any(${chunk}::bigint[])`.execute(
+      trx,
+    );
+  }
+  for (const chunk of chunks(batch.hashes)) {
     await sql`insert into ledger_hashes (id, hash)
       select * from unnest(${chunk.map((h) => h.id)}::bigint[], ${chunk.map((h) => h.hash)}::bytea[])`.execute(
       trx,
     );
   }
+}
+
+function* chunks<T>(list: T[], size = 5000): Generator<T[]> {
+  for (let start = 0; start < list.length; start += size) yield list.slice(start, start + size);
 }

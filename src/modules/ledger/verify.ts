@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { canonicalJson, leafBytes, sha256Hex } from './events.ts';
+import { canonicalJson, leafText, sha256Hex } from './events.ts';
 import { foldSubtrees, leafHash, pushLeaf, subtreeKey, type Hash } from './merkle.ts';
 import { parseCheckpointText, parseNote, verifyNoteSignature, type NoteVerifier } from './note.ts';
 
@@ -162,7 +162,7 @@ export async function verifyLedger(
         firstLocalized ??= index;
       }
       const hash = leafHash(
-        leafBytes({ seq: index, time: row.occurred_at, type: row.event_type, digest: row.digest }),
+        leafText({ seq: index, time: row.occurred_at, type: row.event_type, digest: row.digest }),
       );
       const storedLeaf = stored.get(subtreeKey({ level: 0, index }));
       if (storedLeaf && !storedLeaf.equals(hash)) {
@@ -174,7 +174,7 @@ export async function verifyLedger(
                 return (
                   other !== index &&
                   leafHash(
-                    leafBytes({
+                    leafText({
                       seq: other,
                       time: row.occurred_at,
                       type: row.event_type,

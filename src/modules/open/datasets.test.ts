@@ -220,6 +220,8 @@ for (const engine of ENGINES) {
         .execute();
       assert.equal(audits.length, 3);
       assert.ok(audits.every((entry) => entry.actor_type === 'anonymous'));
+      // The sequencer builds their ledger events (R5.9, issue 6).
+      await t.platform.services.ledger.sequencer.sequence();
       const ledgered = await db
         .selectFrom('ledger_events')
         .select('id')
