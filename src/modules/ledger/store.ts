@@ -120,7 +120,7 @@ export interface SequencedBatch {
   assigned: { id: number; index: number }[];
   /** Events built by the pass from audit rows, with their leaf indexes. */
   built: LedgerEventRow[];
-  /** The audit rows of `built`, in increasing order, no longer pending. */
+  /** The audit rows of `built`, no longer pending (in leaf order, which is by time, not id). */
   auditIds: number[];
   /** New complete-subtree hashes. */
   hashes: { id: number; hash: Hash }[];
@@ -171,7 +171,11 @@ export async function writeSequencedBatch(
         row.leaf_index,
       );
     }
-    const lastAuditId = batch.auditIds.at(-1);
+    // The highest id read, not the last leaf's: an action that started earlier may commit later.
+    const lastAuditId = batch.auditIds.reduce<number | undefined>(
+      (highest, id) => (highest === undefined || id > highest ? id : highest),
+      undefined,
+    );
     if (lastAuditId !== undefined) {
       raw.sqlite
         .prepare('update ledger_state set audit_watermark = ? where id = 1')
