@@ -155,7 +155,7 @@ export class LedgerSequencer {
       if (count === 0 && (latest ? Number(latest.tree_size) : -1) === size) {
         return { appended: 0, treeSize: size, checkpoint: null };
       }
-      // In the order they happened (each queue is in commit order already).
+      // In the order they happened; each queue alone is in that order already.
       const entries: PendingEntry[] = [
         ...pendingEvents.map((row) => ({
           occurredAt: row.occurred_at,
@@ -174,7 +174,12 @@ export class LedgerSequencer {
             built,
           };
         }),
-      ].sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
+      ];
+      if (pendingEvents.length > 0 && auditRows.length > 0) {
+        entries.sort((a, b) =>
+          a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0,
+        );
+      }
       const edgeRefs = rangeSubtrees(0, size);
       const edge = await databaseReader(trx)(edgeRefs);
       const leaves: Hash[] = entries.map((entry, offset) =>
@@ -192,7 +197,8 @@ export class LedgerSequencer {
       const batch: SequencedBatch = { assigned: [], built: [], auditIds: [], hashes: [] };
       entries.forEach((entry, offset) => {
         if (entry.built) {
-          batch.built.push({ ...entry.built, leaf_index: size + offset });
+          entry.built.leaf_index = size + offset;
+          batch.built.push(entry.built);
           batch.auditIds.push(entry.built.source_id);
         } else if (entry.eventId !== null) {
           batch.assigned.push({ id: entry.eventId, index: size + offset });
