@@ -6,11 +6,12 @@
  * - Access records go through the real writer, `services.sharing.accessLog` (append + flush: one
  *   prepared statement per row on SQLite, the ledger event built by the platform's own code).
  * - Audit rows are written the way `appendAuditEvent` (src/core/audit.ts) writes them (PII scrubbed
- *   by the platform's hasher, queued for the ledger with ledger_pending = 1), but in bulk: one SQLite
+ *   by the platform's hasher, waiting for the ledger as migration 0010 says), but in bulk: one SQLite
  *   transaction of prepared statements per 1,000 rows, or multi-row inserts on PostgreSQL. The
  *   sequencer builds their ledger events, as it does in the platform.
  */
 import { randomUUID } from 'node:crypto';
+import { AUDIT_LEDGER_FIELDS } from '../src/core/audit.ts';
 import type { Services } from '../src/core/services.ts';
 import type { AuditEventTable } from '../src/db/schema.ts';
 import type { AccessRecord } from '../src/modules/sharing/runtime.ts';
@@ -98,23 +99,11 @@ function auditEvent(services: Services, i: number): AuditRow {
     target: `resource:${code}@${1 + (i % 4)}`,
     outcome: 'success',
     details: JSON.stringify(details),
-    ledger_pending: 1,
+    ledger_pending: services.ledger.auditPendingFlag,
   };
 }
 
-const AUDIT_COLUMNS: (keyof AuditRow)[] = [
-  'occurred_at',
-  'request_id',
-  'actor_type',
-  'actor_id',
-  'actor_name',
-  'org_id',
-  'action',
-  'target',
-  'outcome',
-  'details',
-  'ledger_pending',
-];
+const AUDIT_COLUMNS = [...AUDIT_LEDGER_FIELDS, 'ledger_pending'] as const;
 
 async function writeAudit(services: Services, from: number, to: number): Promise<void> {
   const rows: AuditRow[] = [];

@@ -64,20 +64,24 @@ export function ledgerSubject(target: string | null): string | null {
   return resource ? (resource[1] as string) : target;
 }
 
+/** The columns of an audit row that its ledger event is built from (besides its id). */
+export const AUDIT_LEDGER_FIELDS = [
+  'occurred_at',
+  'request_id',
+  'actor_type',
+  'actor_id',
+  'actor_name',
+  'org_id',
+  'action',
+  'target',
+  'outcome',
+  'details',
+] as const satisfies readonly (keyof AuditEventTable)[];
+
 /** An audit row as the sequencer reads it to build its ledger event. */
-export type AuditRowForLedger = Pick<
-  AuditEventTable,
-  | 'occurred_at'
-  | 'request_id'
-  | 'actor_type'
-  | 'actor_id'
-  | 'actor_name'
-  | 'org_id'
-  | 'action'
-  | 'target'
-  | 'outcome'
-  | 'details'
-> & { id: number };
+export type AuditRowForLedger = Pick<AuditEventTable, (typeof AUDIT_LEDGER_FIELDS)[number]> & {
+  id: number;
+};
 
 /**
  * The ledger event of an audit row (issue 6, R6.2): its full event is a function of the row alone,

@@ -147,6 +147,19 @@ export interface LedgerEventInput {
 
 export type LedgerEventRow = Omit<LedgerEventTable, 'id'>;
 
+/** The columns of a ledger event as written, but for its leaf index. */
+export const LEDGER_EVENT_COLUMNS = [
+  'kind',
+  'source_id',
+  'event_type',
+  'occurred_at',
+  'org_id',
+  'other_org_id',
+  'target',
+  'body',
+  'digest',
+] as const satisfies readonly (keyof LedgerEventRow)[];
+
 export function ledgerEventRow(event: LedgerEventInput): LedgerEventRow {
   const body = canonicalJson(event.body);
   return {

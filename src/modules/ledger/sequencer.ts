@@ -155,7 +155,7 @@ export class LedgerSequencer {
       if (count === 0 && (latest ? Number(latest.tree_size) : -1) === size) {
         return { appended: 0, treeSize: size, checkpoint: null };
       }
-      // In the order they happened; each queue alone is in that order already.
+      // In the order they happened: by time, which is not quite commit order.
       const entries: PendingEntry[] = [
         ...pendingEvents.map((row) => ({
           occurredAt: row.occurred_at,
@@ -175,11 +175,9 @@ export class LedgerSequencer {
           };
         }),
       ];
-      if (pendingEvents.length > 0 && auditRows.length > 0) {
-        entries.sort((a, b) =>
-          a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0,
-        );
-      }
+      entries.sort((a, b) =>
+        a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0,
+      );
       const edgeRefs = rangeSubtrees(0, size);
       const edge = await databaseReader(trx)(edgeRefs);
       const leaves: Hash[] = entries.map((entry, offset) =>

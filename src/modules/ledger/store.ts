@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Db } from '../../db/database.ts';
-import type { AuditRowForLedger } from '../../core/audit.ts';
-import { leafBytes, type Leaf, type LedgerEventRow } from './events.ts';
+import { AUDIT_LEDGER_FIELDS, type AuditRowForLedger } from '../../core/audit.ts';
+import { LEDGER_EVENT_COLUMNS, leafBytes, type Leaf, type LedgerEventRow } from './events.ts';
 import { subtreeKey, type Hash, type SubtreeReader } from './merkle.ts';
 
 /** Reads stored subtree hashes (ledger_hashes) for the Merkle functions. */
@@ -61,19 +61,7 @@ export async function leafAt(db: Kysely<Database>, index: number): Promise<Buffe
   return row ? leafBytes(leafOf(row)) : null;
 }
 
-const AUDIT_FOR_LEDGER = [
-  'id',
-  'occurred_at',
-  'request_id',
-  'actor_type',
-  'actor_id',
-  'actor_name',
-  'org_id',
-  'action',
-  'target',
-  'outcome',
-  'details',
-] as const;
+const AUDIT_FOR_LEDGER = ['id', ...AUDIT_LEDGER_FIELDS] as const;
 
 /**
  * The audit rows waiting for their ledger events (core/audit.ts, migration 0010): above the watermark
@@ -126,18 +114,7 @@ export interface SequencedBatch {
   hashes: { id: number; hash: Hash }[];
 }
 
-const BUILT_COLUMNS = [
-  'kind',
-  'source_id',
-  'event_type',
-  'occurred_at',
-  'org_id',
-  'other_org_id',
-  'target',
-  'body',
-  'digest',
-  'leaf_index',
-] as const satisfies readonly (keyof LedgerEventRow)[];
+const BUILT_COLUMNS = [...LEDGER_EVENT_COLUMNS, 'leaf_index'] as const;
 
 /**
  * Writes the sequencer's batch inside the caller's transaction `trx`. On SQLite the statements go to

@@ -9,7 +9,12 @@ import {
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
 import type { ShareAccessLogTable } from '../../db/schema.ts';
-import { ledgerEventRow, type LedgerEventRow, type PersonalDataHasher } from '../ledger/events.ts';
+import {
+  LEDGER_EVENT_COLUMNS,
+  ledgerEventRow,
+  type LedgerEventRow,
+  type PersonalDataHasher,
+} from '../ledger/events.ts';
 
 /**
  * The long-lived parts of the sharing data API (issue 5), built once per process in `createPlatform`:
@@ -155,17 +160,7 @@ const ACCESS_COLUMNS: (keyof AccessRecord)[] = [
   'client_ip',
 ];
 
-const LEDGER_COLUMNS: (keyof LedgerEventRow)[] = [
-  'kind',
-  'source_id',
-  'event_type',
-  'occurred_at',
-  'org_id',
-  'other_org_id',
-  'target',
-  'body',
-  'digest',
-];
+const LEDGER_COLUMNS = LEDGER_EVENT_COLUMNS;
 
 export class AccessLog {
   private pending: AccessRecord[] = [];
