@@ -1,6 +1,7 @@
 /**
  * A server for bench/http.ts, run as its own process so that it has a core to itself:
- * `bare` is plain Fastify returning the same JSON; `govdx` is the full stack with the demo loaded.
+ * `bare` is plain Fastify returning the same JSON; `govdx` is the full stack with the demo loaded and
+ * what `govdx serve` runs beside it (ledger sequencer, deadline sweep).
  * Prints one JSON line {port, token?, path} when listening.
  */
 import { mkdtempSync } from 'node:fs';
@@ -10,6 +11,7 @@ import Fastify from 'fastify';
 import pino from 'pino';
 import { getAction } from '../src/actions.ts';
 import { loadConfig } from '../src/config/env.ts';
+import { startBackgroundWork } from '../src/core/background.ts';
 import { runAction } from '../src/core/run-action.ts';
 import { loadDemo } from '../src/demo/demo.ts';
 import { buildServer } from '../src/http/server.ts';
@@ -42,6 +44,8 @@ if (mode === 'govdx') {
     { actor: { type: 'system', name: 'bench' } },
   );
   const app = await buildServer(platform.services);
+  // What `govdx serve` runs beside the server: the ledger sequencer and the deadline sweep.
+  await startBackgroundWork(platform.services);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(
     `${JSON.stringify({ url: address + READ_PATH, token: secret, body: org })}\n`,

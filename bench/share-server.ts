@@ -1,6 +1,7 @@
 /**
  * Servers for bench/share.ts, each in its own process: `govdx` is the full stack with the demo
- * jurisdiction and its full demo data (200,000 persons), a consumer token and grant; `bare` is plain
+ * jurisdiction and its full demo data (200,000 persons), a consumer token and grant, and what
+ * `govdx serve` runs beside it (the ledger sequencer appending every access each second); `bare` is plain
  * Fastify doing the same indexed lookup on the same SQLite file with a prepared statement, without
  * governance (no token, grant, masking, signature or access log). Prints one JSON line when listening.
  */
@@ -12,6 +13,7 @@ import Fastify from 'fastify';
 import pino from 'pino';
 import { getAction } from '../src/actions.ts';
 import { loadConfig } from '../src/config/env.ts';
+import { startBackgroundWork } from '../src/core/background.ts';
 import { runAction } from '../src/core/run-action.ts';
 import { loadDemo } from '../src/demo/demo.ts';
 import { loadDemoData } from '../src/demo/demo-data.ts';
@@ -82,6 +84,8 @@ if (mode === 'govdx') {
     system,
   )) as { id: string };
   const app = await buildServer(platform.services);
+  // What `govdx serve` runs beside the server: the ledger sequencer and the deadline sweep.
+  await startBackgroundWork(platform.services);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(
     `${JSON.stringify({

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { ACTIONS, getAction } from '../actions.ts';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from '../config/env.ts';
 import type { Actor } from '../core/actor.ts';
+import { startBackgroundWork } from '../core/background.ts';
 import { AppError } from '../core/errors.ts';
 import { fileBytes, type FileResultDto } from '../core/files.ts';
 import { runAction } from '../core/run-action.ts';
@@ -25,7 +26,6 @@ import { registerSharingCommands } from './sharing.ts';
  * a shell on the server is its operator), so it is validated, authorized and audited like HTTP calls.
  */
 const CLI_ACTOR: Actor = { type: 'system', name: `cli:${process.env.USER ?? 'operator'}` };
-const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 function config(): Config {
   return loadConfig();
@@ -79,22 +79,9 @@ program
       );
     }
     const app = await buildServer(services);
-    // R4.4 deadlines: remind providers and escalate overdue share requests, at start and every
-    // 10 minutes (here, not in buildServer, so that tests control time themselves).
-    const sweepActor: Actor = { type: 'system', name: 'govdx scheduler' };
-    const sweep = () =>
-      runAction(services, getAction('share.request.sweep'), {}, { actor: sweepActor }).catch(
-        (error: unknown) => services.logger.error({ err: error }, 'share request sweep failed'),
-      );
-    const sweepTimer = setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
-    sweepTimer.unref();
-    // Issue 6: events pending from before the start (a CLI ingest, a crash) are sequenced at once,
-    // then a pass every GOVDX_LEDGER_INTERVAL_MS signs a new checkpoint when there is news.
-    await services.ledger.sequencer.sequence();
-    services.ledger.sequencer.start(services.ledger.intervalMs);
-    app.addHook('onClose', (_instance, done) => {
-      clearInterval(sweepTimer);
-      done();
+    const stopBackgroundWork = await startBackgroundWork(services);
+    app.addHook('onClose', async () => {
+      await stopBackgroundWork();
     });
     const shutdown = async (signal: string) => {
       services.logger.info({ signal }, 'shutting down');
@@ -105,7 +92,6 @@ program
     process.once('SIGINT', (signal) => void shutdown(signal));
     process.once('SIGTERM', (signal) => void shutdown(signal));
     const address = await app.listen({ port: cfg.port, host: cfg.host });
-    void sweep();
     process.stdout.write(
       `govdx listening on ${address}\n  console:  ${address}/console/\n  API docs: ${address}/api/docs\n  database: ${services.db.describe}\n`,
     );
