@@ -75,8 +75,10 @@ function shapeOf(content: ResourceContentDto, dialect: DialectInfo): TableShape 
 
 /**
  * Creates a typed table. Ingestion (ingest/bulk.ts) builds a full replacement in a work table with
- * the same DDL, deferring the primary key (PostgreSQL) and indexes until the rows are in, and names
- * them after the work table so that they stay unique once it is renamed into place.
+ * the same DDL, deferring the key and indexes until the rows are in, and names them after the work
+ * table so that they stay unique once it is renamed into place. The key is then PostgreSQL's primary
+ * key, and on SQLite a unique index (bulk.ts addWorkKey): a SQLite table that a full replace swapped
+ * in has its key as a unique index rather than a declared primary key, the same constraint.
  */
 export async function createTable(
   db: Kysely<Database>,
@@ -86,8 +88,11 @@ export async function createTable(
   options: {
     primaryKey?: boolean;
     indexes?: boolean;
-    /** Defaults of the system columns (SQLite work tables: fewer values bound per row). */
-    systemDefaults?: { batchId: string; now: string };
+    /**
+     * Leave out `_batch_id` and `_updated_at`: a SQLite work table gets them once its rows are in
+     * (addBatchColumns), so that the rows do not store them.
+     */
+    withoutBatchColumns?: boolean;
   } = {},
 ): Promise<void> {
   const required = new Set(
@@ -96,16 +101,12 @@ export async function createTable(
   const columns = [...shape.columns].map(([name, type]) =>
     sql.raw(`${name} ${type}${required.has(name) ? ' not null' : ''}`),
   );
-  const defaults = options.systemDefaults;
   const system = [
     sql.raw('_row_version bigint not null'),
     sql.raw('_deleted integer not null default 0'),
-    defaults
-      ? sql`_batch_id varchar(36) default ${sql.lit(defaults.batchId)}`
-      : sql.raw('_batch_id varchar(36)'),
-    defaults
-      ? sql`_updated_at varchar(32) not null default ${sql.lit(defaults.now)}`
-      : sql.raw('_updated_at varchar(32) not null'),
+    ...(options.withoutBatchColumns
+      ? []
+      : [sql.raw('_batch_id varchar(36)'), sql.raw('_updated_at varchar(32) not null')]),
   ];
   const primaryKey =
     options.primaryKey === false
@@ -115,6 +116,27 @@ export async function createTable(
     db,
   );
   if (options.indexes !== false) await createIndexes(db, table, content);
+}
+
+/**
+ * SQLite: adds `_batch_id` and `_updated_at` to a work table loaded without them (createTable's
+ * `withoutBatchColumns`), with the batch's values as their defaults. SQLite adds a column by changing
+ * the schema alone: the rows already in keep their records and read the default, so a batch's rows
+ * never store these 60 bytes each (a quarter of the pages of a typical table, and of the writes that
+ * load them; the same rows in the same columns as far as any query can tell). Rows written later
+ * (upserts, tombstones) store their own values as usual.
+ */
+export async function addBatchColumns(
+  db: Kysely<Database>,
+  table: string,
+  defaults: { batchId: string; now: string },
+): Promise<void> {
+  await sql`alter table ${sql.id(table)} add column _batch_id varchar(36) default ${sql.lit(defaults.batchId)}`.execute(
+    db,
+  );
+  await sql`alter table ${sql.id(table)} add column _updated_at varchar(32) not null default ${sql.lit(defaults.now)}`.execute(
+    db,
+  );
 }
 
 /** The columns filtered on by equality: queryable items, and the first of a composite key. */

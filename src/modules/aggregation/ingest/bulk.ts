@@ -1,26 +1,28 @@
 import { once } from 'node:events';
+import type { Statement as SqliteStatement } from 'better-sqlite3';
 import type { Writable } from 'node:stream';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../../../db/database.ts';
+import type { Engine } from '../../../db/dialect.ts';
 import type { Database } from '../../../db/schema.ts';
 
 /**
  * Bulk loading of checked rows into a batch's work table, as fast as each engine allows (issue 4,
- * Benchmark): better-sqlite3 prepared statements in chunked transactions on SQLite (duplicate keys
- * caught by the primary key as they arrive), `COPY ... FROM STDIN` on PostgreSQL (no primary key
- * during the copy; duplicates found afterwards in SQL). Rows never reach the resource's table here:
- * that happens in one transaction in pipeline.ts, so a crash leaves only a work table to drop.
+ * Benchmark): multi-row prepared inserts in chunked transactions on SQLite, `COPY ... FROM STDIN` on
+ * PostgreSQL. Neither has a key during the load: the key is added afterwards (addWorkKey), which
+ * builds its index by sorting instead of inserting into it a row at a time, and only when that finds
+ * duplicates are they located (removeDuplicateKeys). Rows never reach the resource's table here: that
+ * happens in one transaction in pipeline.ts, so a crash leaves only a work table to drop.
  */
 export interface BulkLoader {
   /**
-   * Writes a chunk from the parsing worker: `rows` are the row numbers, `payload` the rows as UTF-8
-   * text (a JSON array of values per line for SQLite, COPY text for PostgreSQL). Returns the rows
-   * refused as duplicate keys (SQLite; PostgreSQL finds them after the load, see
-   * removeDuplicateKeys).
+   * Writes a chunk from the parsing worker, UTF-8 text: for SQLite one JSON array per line holding
+   * the values of up to sqliteRowsPerLine rows one after another, each followed by its row version;
+   * COPY text for PostgreSQL.
    */
-  write(rows: number[], payload: Uint8Array): Promise<{ row: number; key: string }[]>;
+  write(payload: Uint8Array): Promise<void>;
   /** Ends the load. */
   finish(): Promise<void>;
   /** Abandons the load (error paths). */
@@ -30,66 +32,87 @@ export interface BulkLoader {
 export interface WorkTableSpec {
   table: string;
   columns: string[];
-  /** Positions of the key columns in `columns`. */
-  keyIndexes: number[];
   /** Positions of binary (G) columns, which cross from the worker as marked base64 strings. */
   binaryIndexes: number[];
-  batchId: string;
-  /** Row versions are `base + row number`: unique, increasing, gaps where rows were rejected. */
-  base: number;
-  now: string;
 }
 
 const SYSTEM_INSERT_COLUMNS = ['_row_version', '_deleted', '_batch_id', '_updated_at'];
 const BINARY_MARK = '\u0000b64:';
+/** Values bound per SQLite insert statement (well under SQLite's 32,766 parameters). */
+const SQLITE_VALUES_PER_STATEMENT = 500;
+
+/**
+ * Rows per SQLite insert statement, and per line of the worker's text, for a work table of `columns`
+ * item columns (each row also binds its row version). One statement for fifty rows instead of one
+ * per row: each run of a statement costs a fixed round of binding and resetting on top of its rows.
+ */
+export function sqliteRowsPerLine(columns: number): number {
+  return Math.max(1, Math.floor(SQLITE_VALUES_PER_STATEMENT / (columns + 1)));
+}
 
 function quoted(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
 class SqliteLoader implements BulkLoader {
-  private readonly statement;
+  /** Prepared inserts by their number of rows: a full line's, and the shorter last lines'. */
+  private readonly statements = new Map<number, SqliteStatement>();
+  private readonly width: number;
 
   constructor(
     private readonly db: Db & { raw: { engine: 'sqlite' } },
     private readonly spec: WorkTableSpec,
   ) {
-    // The work table's defaults fill _deleted, _batch_id and _updated_at (pipeline.ts).
-    const columns = [...spec.columns, '_row_version'];
-    this.statement = db.raw.sqlite.prepare(
-      `insert or ignore into ${quoted(spec.table)} (${columns.map(quoted).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
-    );
+    this.width = spec.columns.length + 1;
   }
 
-  async write(rows: number[], payload: Uint8Array): Promise<{ row: number; key: string }[]> {
+  private statement(rows: number): SqliteStatement {
+    let statement = this.statements.get(rows);
+    if (!statement) {
+      // The work table's columns take their defaults: _deleted, and _batch_id and _updated_at once
+      // added (pipeline.ts).
+      const columns = [...this.spec.columns, '_row_version'];
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
+      statement = this.db.raw.sqlite.prepare(
+        `insert into ${quoted(this.spec.table)} (${columns.map(quoted).join(', ')}) values ${new Array<string>(rows).fill(tuple).join(', ')}`,
+      );
+      this.statements.set(rows, statement);
+    }
+    return statement;
+  }
+
+  async write(payload: Uint8Array): Promise<void> {
     const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-    const duplicates: { row: number; key: string }[] = [];
-    const { base, keyIndexes, binaryIndexes } = this.spec;
-    const statement = this.statement;
+    const { binaryIndexes } = this.spec;
+    const width = this.width;
     // Holding Kysely's single connection keeps every other query out of this transaction.
     await this.db.kysely.connection().execute(() => {
       this.db.raw.sqlite.transaction(() => {
-        // Parsed a line at a time: one row's values are alive at once, never the chunk's.
+        // Parsed a line at a time: one line's values are alive at once, never the chunk's. The
+        // line's array is bound as it is, without copying into an array per statement.
         let start = 0;
-        for (let index = 0; index < rows.length; index += 1) {
-          const row = rows[index]!;
+        while (start < text.length) {
           const end = text.indexOf(10, start);
-          const cells = JSON.parse(text.toString('utf8', start, end)) as unknown[];
+          const values = JSON.parse(text.toString('utf8', start, end)) as unknown[];
           start = end + 1;
-          for (const binary of binaryIndexes) {
-            const cell = cells[binary];
-            if (typeof cell === 'string' && cell.startsWith(BINARY_MARK))
-              cells[binary] = Buffer.from(cell.slice(BINARY_MARK.length), 'base64');
+          const rows = values.length / width;
+          if (binaryIndexes.length > 0) {
+            for (let row = 0; row < rows; row += 1) {
+              for (const binary of binaryIndexes) {
+                const cell = values[row * width + binary];
+                if (typeof cell === 'string' && cell.startsWith(BINARY_MARK))
+                  values[row * width + binary] = Buffer.from(
+                    cell.slice(BINARY_MARK.length),
+                    'base64',
+                  );
+              }
+            }
           }
-          cells.push(base + row);
-          const result = statement.run(cells);
-          if (result.changes === 0)
-            duplicates.push({ row, key: keyIndexes.map((key) => String(cells[key])).join('|') });
+          this.statement(rows).run(values);
         }
       })();
       return Promise.resolve();
     });
-    return duplicates;
   }
 
   finish(): Promise<void> {
@@ -123,13 +146,12 @@ class PostgresLoader implements BulkLoader {
     return stream;
   }
 
-  async write(_rows: number[], payload: Uint8Array): Promise<{ row: number; key: string }[]> {
+  async write(payload: Uint8Array): Promise<void> {
     const stream = await this.open();
     if (this.failure) throw this.failure;
     const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
     if (!stream.write(bytes)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
     if (this.failure) throw this.failure as Error;
-    return [];
   }
 
   async finish(): Promise<void> {
@@ -172,8 +194,8 @@ function keyMatch(key: string[], left: string, right: string): RawBuilder<unknow
 }
 
 /**
- * PostgreSQL: removes rows whose key repeats an earlier row of the batch (the first stays) and
- * returns their row numbers. SQLite refused them on insert already.
+ * Removes rows whose key repeats an earlier row of the batch (the first stays) and returns their row
+ * numbers, once adding the key found duplicates (isDuplicateKeyError). One statement for both engines.
  */
 export async function removeDuplicateKeys(
   db: Kysely<Database>,
@@ -182,24 +204,46 @@ export async function removeDuplicateKeys(
   base: number,
 ): Promise<{ row: number; key: string }[]> {
   const keyText = sql.join(
-    key.map((column) => sql`coalesce(cast(${sql.ref(`w.${column}`)} as text), '')`),
+    key.map((column) => sql`coalesce(cast(${sql.id(column)} as text), '')`),
     sql` || '|' || `,
   );
   const { rows } = await sql<{ version: number | string; key_text: string }>`
-    delete from ${sql.table(table)} as w
-    using (select ${join(key)}, min(_row_version) as first_version from ${sql.table(table)}
-           group by ${join(key)} having count(*) > 1) as d
-    where ${keyMatch(key, 'w', 'd')} and w._row_version > d.first_version
-    returning w._row_version as version, ${keyText} as key_text`.execute(db);
+    delete from ${sql.table(table)}
+    where _row_version in (
+      select w._row_version from ${sql.table(table)} as w
+      join (select ${join(key)}, min(_row_version) as first_version from ${sql.table(table)}
+            group by ${join(key)} having count(*) > 1) as d
+      on ${keyMatch(key, 'w', 'd')} and w._row_version > d.first_version)
+    returning _row_version as version, ${keyText} as key_text`.execute(db);
   return rows.map((entry) => ({ row: Number(entry.version) - base, key: entry.key_text }));
 }
 
-export async function addPrimaryKey(
+/**
+ * Gives a loaded work table its key: PostgreSQL's primary key; on SQLite, which cannot add a primary
+ * key to a table, a unique index (SQLite's primary key on a text key is that very index, under an
+ * internal name). Either is built in one sort of the rows. Named after the work table, so that the
+ * name stays unique once it is renamed into place; `___key` cannot be `__<column>` of a filter
+ * index, because item columns start with a letter.
+ */
+export async function addWorkKey(
   db: Kysely<Database>,
+  engine: Engine,
   table: string,
   key: string[],
 ): Promise<void> {
-  await sql`alter table ${sql.table(table)} add primary key (${join(key)})`.execute(db);
+  if (engine === 'postgres') {
+    await sql`alter table ${sql.table(table)} add primary key (${join(key)})`.execute(db);
+  } else {
+    await sql`create unique index ${sql.id(`${table}___key`)} on ${sql.table(table)} (${join(key)})`.execute(
+      db,
+    );
+  }
+}
+
+/** Whether addWorkKey failed because the rows repeat a key. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** Live keys of `main` that the work table also holds: the rows a batch updates (or deletes). */

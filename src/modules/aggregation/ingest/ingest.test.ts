@@ -40,7 +40,13 @@ interface BatchBody {
     rowsRejected: number;
     rowsTotal: number | null;
   };
-  rejections: { row: number; column: string | null; code: string; reason: { zh: string } }[];
+  rejections: {
+    row: number;
+    column: string | null;
+    value: string | null;
+    code: string;
+    reason: { zh: string };
+  }[];
 }
 interface ErrorBody {
   error: { code: string; reason?: string; message: string; data?: { batchId?: string } };
@@ -380,6 +386,57 @@ for (const engine of ENGINES) {
       ).rows.map((row) => Number(row.v));
       assert.equal(new Set(versions).size, versions.length);
       assert.equal(Math.max(...versions), Number(table.last_row_version));
+    });
+
+    it('refuses duplicate keys of a replace after the load, and the replaced table keeps its key unique', async () => {
+      // The work table gets its key after the load (bulk.ts addWorkKey): the later row of a
+      // repeated key is rejected, the first stays.
+      const csv = [header, line(3, '首行'), line(600), line(3, '重复行'), line(601)].join('\n');
+      const response = await upload(csv, 'mode=replace&maxRejectedPercent=50');
+      assert.equal(response.statusCode, 201, response.body);
+      const { batch, rejections } = response.json<BatchBody>();
+      assert.equal(batch.rowsRead, 4);
+      assert.equal(batch.rowsRejected, 1);
+      assert.equal(batch.rowsTotal, 3);
+      assert.deepEqual(
+        rejections.map((rejection) => [rejection.row, rejection.code, rejection.value]),
+        [[4, 'DUPLICATE_KEY', citizenId(3)]],
+      );
+      const rows = await liveRows();
+      assert.deepEqual(
+        rows.map((row) => [row.id_number, row.full_name]),
+        [
+          [citizenId(3), '首行'],
+          [citizenId(600), '测试600'],
+          [citizenId(601), '测试601'],
+        ],
+      );
+      // The batch's system columns (added after the load on SQLite) read as the batch's.
+      for (const row of rows) {
+        assert.equal(row._batch_id, batch.id);
+        assert.match(String(row._updated_at), /^\d{4}-\d{2}-\d{2}T/);
+      }
+      // An upsert onto the swapped-in table updates by key rather than adding a second row.
+      const upserted = await upload([header, line(600, '改名')].join('\n'), 'mode=upsert');
+      assert.equal(upserted.statusCode, 201, upserted.body);
+      assert.equal(upserted.json<BatchBody>().batch.rowsUpdated, 1);
+      const after = await liveRows();
+      assert.deepEqual(
+        after.map((row) => [row.id_number, row.full_name]),
+        [
+          [citizenId(3), '首行'],
+          [citizenId(600), '改名'],
+          [citizenId(601), '测试601'],
+        ],
+      );
+      assert.notEqual(after[1]?._batch_id, batch.id);
+      // The key refuses a second row with the same key at the database level too.
+      await assert.rejects(
+        sql`insert into ${sql.id(dataTableName(code))} (id_number, full_name, _row_version, _deleted, _batch_id, _updated_at)
+            values (${citizenId(601)}, 'x', 999999, 0, 'x', 'x')`.execute(
+          t.platform.services.db.kysely,
+        ),
+      );
     });
 
     it('refuses bad files whole with stable reasons and leaves the data as it was', async () => {

@@ -13,7 +13,13 @@ import type { Engine } from '../../../db/dialect.ts';
 import type { Database, IngestFormat, IngestMode } from '../../../db/schema.ts';
 import type { ResourceContentDto } from '../../catalog/model.ts';
 import { findVersion } from '../../catalog/store.ts';
-import { createIndexes, createTable, isTabular, parseShape } from '../data-table.ts';
+import {
+  addBatchColumns,
+  createIndexes,
+  createTable,
+  isTabular,
+  parseShape,
+} from '../data-table.ts';
 import { gbt2260Codes } from '../../../core/validators/region-code.ts';
 import { validationContext } from '../validate.ts';
 import {
@@ -24,13 +30,15 @@ import {
   workTableName,
 } from './batches.ts';
 import {
-  addPrimaryKey,
+  addWorkKey,
   carryOverIntoReplacement,
   countMatchingLive,
   createLoader,
   deleteFromWork,
   dropTableIfExists,
+  isDuplicateKeyError,
   removeDuplicateKeys,
+  sqliteRowsPerLine,
   swapTables,
   upsertFromWork,
   type BulkLoader,
@@ -212,7 +220,7 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
   let loader: BulkLoader | undefined;
   let parser: ParseWorker | undefined;
   let spool: string | undefined;
-  const counts = { read: 0, rejected: 0, duplicates: 0, stored: 0, maxRow: 0, bytes: 0 };
+  const counts = { read: 0, rejected: 0, stored: 0, maxRow: 0, bytes: 0 };
   let stats: BatchStats = { columns: {}, validators: {}, duplicateKeys: 0 };
   let presentColumns = new Set<string>();
   let pendingRejections: Rejection[] = [];
@@ -246,27 +254,26 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
 
   try {
     // The work table: a full replacement has the typed table's shape (it will take its place);
-    // upsert and delete need only the checked columns.
+    // upsert and delete need only the checked columns. No key during the load (addWorkKey after
+    // it); on SQLite no _batch_id and _updated_at either, which are added once the rows are in
+    // (addBatchColumns), so that no row stores them.
     if (mode === 'replace') {
       await createTable(db.kysely, work, shape, resource.content, {
-        primaryKey: sqlite,
+        primaryKey: false,
         indexes: false,
-        ...(sqlite ? { systemDefaults: { batchId, now: startedAt } } : {}),
+        withoutBatchColumns: sqlite,
       });
     } else {
       const columns = checker.columns.map((column) =>
         sql.raw(`${column} ${shape.columns.get(column) ?? 'text'}`),
       );
-      const primaryKey = sqlite
-        ? [sql`primary key (${sql.join(checker.keyColumns.map((column) => sql.id(column)))})`]
-        : [];
       await sql`create table ${sql.table(work)} (${sql.join([
         ...columns,
         sql.raw('_row_version bigint not null'),
         sql.raw('_deleted integer not null default 0'),
-        sql`_batch_id varchar(36) default ${sql.lit(batchId)}`,
-        sql`_updated_at varchar(32) not null default ${sql.lit(startedAt)}`,
-        ...primaryKey,
+        ...(sqlite
+          ? []
+          : [sql.raw('_batch_id varchar(36)'), sql.raw('_updated_at varchar(32) not null')]),
       ])})`.execute(db.kysely);
     }
     const items =
@@ -276,11 +283,7 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
     loader = createLoader(db, {
       table: work,
       columns: checker.columns,
-      keyIndexes: checker.keyColumns.map((column) => checker.columns.indexOf(column)),
       binaryIndexes: items.flatMap((entry, index) => (entry.type === 'G' ? [index] : [])),
-      batchId,
-      base,
-      now: startedAt,
     });
 
     // The file: parsed and checked in a worker thread while this thread writes (worker.ts).
@@ -311,6 +314,7 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
         maxBytes: ctx.services.config.ingestMaxBytes,
         engine: db.dialect.engine,
         chunkSize: sqlite ? SQLITE_CHUNK : POSTGRES_CHUNK,
+        rowsPerLine: sqliteRowsPerLine(checker.columns.length),
         base,
         batchId,
         now: startedAt,
@@ -327,34 +331,25 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
         counts.rejected = message.rejected;
         counts.bytes = message.bytes;
         pendingRejections.push(...message.rejections);
-        const written =
-          message.rows.length > 0
-            ? loader.write(message.rows, message.payload)
-            : Promise.resolve([]);
+        const written = message.count > 0 ? loader.write(message.payload) : Promise.resolve();
         // The worker may fill the next chunk while this one is written.
         parser.ack();
         const writeStart = performance.now();
-        const duplicates = await written;
+        await written;
         writeMs += performance.now() - writeStart;
         // SQLite has read the whole payload inside its transaction; a COPY stream may still hold
         // it in the socket's queue, so PostgreSQL's are left to the garbage collector.
-        if (sqlite && message.rows.length > 0) parser.recycle(message.payload);
-        for (const duplicate of duplicates)
-          pendingRejections.push(duplicateKeyRejection(duplicate.row, duplicate.key));
-        counts.duplicates += duplicates.length;
+        if (sqlite && message.count > 0) parser.recycle(message.payload);
         if (pendingRejections.length > 0) await flushRejections();
         await heartbeat();
       } else if (message.type === 'done') {
         counts.read = message.read;
-        counts.rejected = message.rejected + counts.duplicates;
+        counts.rejected = message.rejected;
         counts.maxRow = message.maxRow;
         counts.bytes = message.bytes;
         sha256 = message.sha256;
         encoding = message.encoding;
-        stats = {
-          ...message.stats,
-          duplicateKeys: message.stats.duplicateKeys + counts.duplicates,
-        };
+        stats = message.stats;
       }
     }
     // The worker's isolate is freed before indexing and committing, which need memory of their own.
@@ -370,21 +365,20 @@ export async function ingest(ctx: ActionContext, request: IngestRequest): Promis
     if (TRACE) process.stderr.write(`ingest write: ${writeMs.toFixed(0)} ms\n`);
     trace('load');
     await loader.finish();
-    if (!sqlite) {
-      // PostgreSQL: the key becomes the primary key now; only when that finds duplicates are they
-      // located (a second pass the common, clean batch does not pay for).
-      try {
-        await addPrimaryKey(db.kysely, work, checker.keyColumns);
-      } catch (error) {
-        if ((error as { code?: string }).code !== '23505') throw error;
-        const duplicates = await removeDuplicateKeys(db.kysely, work, checker.keyColumns, base);
-        for (const duplicate of duplicates.sort((a, b) => a.row - b.row))
-          pendingRejections.push(duplicateKeyRejection(duplicate.row, duplicate.key));
-        counts.rejected += duplicates.length;
-        stats.duplicateKeys += duplicates.length;
-        await flushRejections();
-        await addPrimaryKey(db.kysely, work, checker.keyColumns);
-      }
+    if (sqlite) await addBatchColumns(db.kysely, work, { batchId, now: startedAt });
+    // The key is added now, in one sort (bulk.ts); only when that finds duplicates are they located
+    // (a second pass the common, clean batch does not pay for). The first row of a key stays.
+    try {
+      await addWorkKey(db.kysely, db.dialect.engine, work, checker.keyColumns);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const duplicates = await removeDuplicateKeys(db.kysely, work, checker.keyColumns, base);
+      for (const duplicate of duplicates.sort((a, b) => a.row - b.row))
+        pendingRejections.push(duplicateKeyRejection(duplicate.row, duplicate.key));
+      counts.rejected += duplicates.length;
+      stats.duplicateKeys += duplicates.length;
+      await flushRejections();
+      await addWorkKey(db.kysely, db.dialect.engine, work, checker.keyColumns);
     }
 
     // Refuse the whole batch when too much of it is wrong (issue 4: configurable threshold).

@@ -14,11 +14,11 @@ import { Digest, openSource, type DeclaredEncoding, type TabularFormat } from '.
  * The parsing half of an ingestion, in a worker thread (see parse-worker.ts for the other side):
  * decoding, CSV/XLSX/JSON parsing and the row checks run here, on one core, while the main thread
  * writes the previous chunk into the database (or PostgreSQL does, on another core). Chunks go back
- * as one buffer of UTF-8 text each (a JSON array per line for SQLite, COPY text for PostgreSQL),
- * transferred rather than copied, unlike arrays of values. Not as a string: a chunk's megabyte
- * string waited in the main thread's heap while the previous chunk was written, was moved to the
- * old generation by the collections meanwhile, and 100 MB of them had piled up there at 4,000,000
- * rows, before the first full collection.
+ * as one buffer of UTF-8 text each (for SQLite a JSON array per line of one insert statement's rows,
+ * COPY text for PostgreSQL), transferred rather than copied, unlike arrays of values. Not as a
+ * string: a chunk's megabyte string waited in the main thread's heap while the previous chunk was
+ * written, was moved to the old generation by the collections meanwhile, and 100 MB of them had
+ * piled up there at 4,000,000 rows, before the first full collection.
  */
 export interface ParseJob {
   format: TabularFormat;
@@ -31,6 +31,9 @@ export interface ParseJob {
   maxBytes: number;
   engine: 'sqlite' | 'postgres';
   chunkSize: number;
+  /** SQLite: rows per line of a chunk's text, one insert statement's (bulk.ts sqliteRowsPerLine). */
+  rowsPerLine: number;
+  /** Row versions are `base + row number`: unique, increasing, gaps where rows were rejected. */
   base: number;
   batchId: string;
   now: string;
@@ -41,9 +44,12 @@ export type WorkerMessage =
   | { type: 'header'; presentColumns: string[] }
   | {
       type: 'chunk';
-      /** Row numbers of the rows in the chunk, in order. */
-      rows: number[];
-      /** UTF-8 text, transferred. SQLite: one JSON array of values per line; PostgreSQL: COPY text. */
+      /** Rows in the chunk. */
+      count: number;
+      /**
+       * UTF-8 text, transferred. SQLite: per line one JSON array of up to `rowsPerLine` rows' values
+       * one after another, each row's followed by its row version; PostgreSQL: COPY text.
+       */
       payload: Uint8Array;
       rejections: Rejection[];
       read: number;
@@ -119,19 +125,46 @@ async function inFlightRoom(): Promise<void> {
 }
 
 /**
- * A chunk's text as UTF-8, in a buffer handed back by the main thread when one is large enough.
- * Recycled buffers keep the main thread's external memory flat: a new buffer per chunk whose
- * handle outlived a young-generation collection there waited for a full collection to be freed,
- * and such buffers reached 50 MB at 2,000,000 rows.
+ * A chunk's text, written as UTF-8 into its buffer as the rows come rather than gathered in a
+ * string: a chunk's string (its pieces, up to a megabyte) lived through the young generation's
+ * collections, which copied it each time and then moved it to the old generation; now only a line
+ * of text (SQLite: one insert's rows) is alive at once.
+ * The buffer is one handed back by the main thread when there is one (see recycle in
+ * parse-worker.ts): recycled buffers keep the main thread's external memory flat, where a new
+ * buffer per chunk whose handle outlived a young-generation collection waited for a full collection
+ * to be freed (50 MB of them at 2,000,000 rows).
  */
-function encodeChunk(text: string): Uint8Array {
-  // UTF-8 takes at most three bytes per UTF-16 unit.
-  const needed = text.length * 3;
-  const index = spare.findIndex((buffer) => buffer.byteLength >= needed);
-  const buffer =
-    index >= 0 ? spare.splice(index, 1)[0]! : new Uint8Array(Math.max(needed, 1 << 20));
-  const { written } = encoder.encodeInto(text, buffer);
-  return buffer.subarray(0, written);
+class ChunkText {
+  private buffer: Uint8Array | undefined;
+  private length = 0;
+
+  append(text: string): void {
+    // UTF-8 takes at most three bytes per UTF-16 unit.
+    const needed = this.length + text.length * 3;
+    if (!this.buffer || this.buffer.byteLength < needed) this.grow(needed);
+    this.length += encoder.encodeInto(text, this.buffer!.subarray(this.length)).written;
+  }
+
+  private grow(needed: number): void {
+    const index = spare.findIndex((buffer) => buffer.byteLength >= needed);
+    const larger =
+      index >= 0
+        ? spare.splice(index, 1)[0]!
+        : new Uint8Array(Math.max(needed, 2 * (this.buffer?.byteLength ?? 0), 1 << 20));
+    if (this.buffer) {
+      larger.set(this.buffer.subarray(0, this.length));
+      spare.push(this.buffer);
+    }
+    this.buffer = larger;
+  }
+
+  /** The text so far, as a view of its buffer; the next append starts a new buffer. */
+  take(): Uint8Array {
+    const taken = (this.buffer ?? new Uint8Array(0)).subarray(0, this.length);
+    this.buffer = undefined;
+    this.length = 0;
+    return taken;
+  }
 }
 
 /** Binary (G) values cross as base64 strings prefixed with a marker the main thread decodes. */
@@ -162,20 +195,29 @@ async function run(): Promise<void> {
   let read = 0;
   let rejected = 0;
   let maxRow = 0;
-  let rows: number[] = [];
+  let count = 0;
   // The chunk's text: JSON lines (SQLite) or COPY lines (PostgreSQL).
-  let text = '';
+  const text = new ChunkText();
+  // SQLite: the line being gathered, its rows' values without the brackets, and its row count.
+  let line = '';
+  let lineRows = 0;
   const replacer = job.items.some((item) => item.type === 'G') ? binaryAsText : undefined;
   let rejections: Rejection[] = [];
   let sawHeader = false;
   const tail = `\t0\t${job.batchId}\t${job.now}\n`;
+  const endLine = () => {
+    text.append(`[${line}]\n`);
+    line = '';
+    lineRows = 0;
+  };
   const flush = async () => {
+    if (lineRows > 0) endLine();
     await inFlightRoom();
-    const payload = encodeChunk(text);
+    const payload = text.take();
     send(
       {
         type: 'chunk',
-        rows,
+        count,
         payload,
         rejections,
         read,
@@ -185,8 +227,7 @@ async function run(): Promise<void> {
       [payload.buffer as ArrayBuffer],
     );
     sent += 1;
-    rows = [];
-    text = '';
+    count = 0;
     rejections = [];
   };
   for await (const record of source.records) {
@@ -209,13 +250,19 @@ async function run(): Promise<void> {
     if (!checked) {
       rejected += 1;
     } else {
-      rows.push(record.row);
-      if (job.engine === 'sqlite') text += `${JSON.stringify(checked, replacer)}\n`;
-      else text += copyLine(checked, job.base + record.row, tail);
+      count += 1;
+      if (job.engine === 'sqlite') {
+        // The row's values and its version, appended to the line without the array's brackets.
+        checked.push(job.base + record.row);
+        const values = JSON.stringify(checked, replacer);
+        line += lineRows === 0 ? values.slice(1, -1) : `,${values.slice(1, -1)}`;
+        lineRows += 1;
+        if (lineRows === job.rowsPerLine) endLine();
+      } else text.append(copyLine(checked, job.base + record.row, tail));
     }
-    if (rows.length >= job.chunkSize || rejections.length >= 1000) await flush();
+    if (count >= job.chunkSize || rejections.length >= 1000) await flush();
   }
-  if (rows.length > 0 || rejections.length > 0) await flush();
+  if (count > 0 || rejections.length > 0) await flush();
   send({
     type: 'done',
     read,
