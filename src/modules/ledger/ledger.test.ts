@@ -570,7 +570,7 @@ for (const engine of ENGINES) {
     });
 
     // Late in the suite: its 2,500 events would crowd the event lists the tests above page through.
-    it('works off a backlog in transactions of 1,000 and signs one checkpoint for it', async () => {
+    it('works off a backlog in transactions of 300 and signs one checkpoint for it', async () => {
       await sequence();
       const services = t.platform.services;
       const checkpoints = async () =>

@@ -22,11 +22,12 @@ import {
 
 /**
  * Events appended per transaction. Building and hashing them, and better-sqlite3's writes, hold the
- * event loop: 1,000 events take 10 to 25 ms, and the loop turns between transactions, so that a
- * server answers requests while a backlog is worked off (a pass of 20,000 held it for half a
- * second). The last transaction of a pass signs its checkpoint.
+ * event loop: 300 events take 3 to 8 ms, and the loop turns between transactions, so that a server
+ * answers requests while a backlog is worked off (a pass of 20,000 held it for half a second; with
+ * 1,000 the sharing API's p99 under load was 28 ms, with 300 21 ms, bench:share). The last
+ * transaction of a pass signs its checkpoint.
  */
-const BATCH_LIMIT = 1_000;
+const BATCH_LIMIT = 300;
 
 export interface SequenceResult {
   appended: number;
