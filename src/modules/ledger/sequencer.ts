@@ -199,12 +199,16 @@ export class LedgerSequencer {
       );
       const appended = appendLeaves(size, edge, leaves);
       const newSize = size + count;
-      const batch: SequencedBatch = { assigned: [], built: [], auditIds: [], hashes: [] };
+      const batch: SequencedBatch = {
+        assigned: [],
+        built: [],
+        lastAuditId: auditRows.at(-1)?.id ?? null,
+        hashes: [],
+      };
       entries.forEach((entry, offset) => {
         if (entry.built) {
           entry.built.leaf_index = size + offset;
           batch.built.push(entry.built);
-          batch.auditIds.push(entry.built.source_id);
         } else if (entry.eventId !== null) {
           batch.assigned.push({ id: entry.eventId, index: size + offset });
         }

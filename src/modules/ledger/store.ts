@@ -78,7 +78,7 @@ export function pendingAudit(db: Db, kysely: Kysely<Database>) {
 
 /**
  * Up to `limit` waiting audit rows, oldest first. On SQLite through better-sqlite3 directly, on the
- * pass's connection: a pass reads up to 20,000 rows.
+ * pass's connection.
  */
 export async function pendingAuditRows(
   db: Db,
@@ -108,8 +108,11 @@ export interface SequencedBatch {
   assigned: { id: number; index: number }[];
   /** Events built by the pass from audit rows, with their leaf indexes. */
   built: LedgerEventRow[];
-  /** The audit rows of `built`, no longer pending (in leaf order, which is by time, not id). */
-  auditIds: number[];
+  /**
+   * The highest audit id read (rows are read in id order): SQLite's watermark moves to it, not to
+   * the last leaf's, for an action that started earlier may commit later.
+   */
+  lastAuditId: number | null;
   /** New complete-subtree hashes. */
   hashes: { id: number; hash: Hash }[];
 }
@@ -134,29 +137,11 @@ export async function writeSequencedBatch(
     const insertEvent = raw.sqlite.prepare(
       `insert into ledger_events (${BUILT_COLUMNS.join(', ')}) values (${BUILT_COLUMNS.map(() => '?').join(', ')})`,
     );
-    for (const row of batch.built) {
-      insertEvent.run(
-        row.kind,
-        row.source_id,
-        row.event_type,
-        row.occurred_at,
-        row.org_id,
-        row.other_org_id,
-        row.target,
-        row.body,
-        row.digest,
-        row.leaf_index,
-      );
-    }
-    // The highest id read, not the last leaf's: an action that started earlier may commit later.
-    const lastAuditId = batch.auditIds.reduce<number | undefined>(
-      (highest, id) => (highest === undefined || id > highest ? id : highest),
-      undefined,
-    );
-    if (lastAuditId !== undefined) {
+    for (const row of batch.built) insertEvent.run(BUILT_COLUMNS.map((column) => row[column]));
+    if (batch.lastAuditId !== null) {
       raw.sqlite
         .prepare('update ledger_state set audit_watermark = ? where id = 1')
-        .run(lastAuditId);
+        .run(batch.lastAuditId);
     }
     const insertHash = raw.sqlite.prepare('insert into ledger_hashes (id, hash) values (?, ?)');
     for (const h of batch.hashes) insertHash.run(h.id, h.hash);
@@ -176,7 +161,7 @@ export async function writeSequencedBatch(
         ${column('other_org_id')}::text[], ${column('target')}::text[], ${column('body')}::text[],
         ${column('digest')}::text[], ${column('leaf_index')}::bigint[])`.execute(trx);
   }
-  for (const chunk of chunks(batch.auditIds)) {
+  for (const chunk of chunks(batch.built.map((row) => row.source_id))) {
     await sql`update audit_events set ledger_pending = 0 where id = any(${chunk}::bigint[])`.execute(
       trx,
     );
