@@ -14,6 +14,7 @@ import {
 } from '../../core/schemas.ts';
 import { CREDIT_CODE_PROBLEM_TEXT, checkCreditCode } from '../../core/validators/credit-code.ts';
 import type { Database, OrgKind, OrgTable } from '../../db/schema.ts';
+import { preparedQuery } from '../../db/prepared.ts';
 import { findRegion } from '../regions/actions.ts';
 
 /**
@@ -41,17 +42,20 @@ export function presentOrg(row: OrgTable): OrgDto {
   };
 }
 
-export async function findOrgByCode(
-  db: Kysely<Database>,
-  code: string,
-): Promise<(OrgTable & { region_path: string }) | undefined> {
-  return db
+const orgByCode = preparedQuery((db, args: { code: string }) =>
+  db
     .selectFrom('orgs')
     .innerJoin('regions', 'regions.code', 'orgs.region_code')
     .selectAll('orgs')
     .select('regions.path as region_path')
-    .where('orgs.code', '=', code)
-    .executeTakeFirst();
+    .where('orgs.code', '=', args.code),
+);
+
+export async function findOrgByCode(
+  db: Kysely<Database>,
+  code: string,
+): Promise<(OrgTable & { region_path: string }) | undefined> {
+  return orgByCode.executeTakeFirst(db, { code });
 }
 
 function validateCreditCode(code: string | undefined): void {
