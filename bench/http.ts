@@ -61,9 +61,16 @@ try {
   }
   const baseline = await measure(bare.info.url, {});
   const value = await measure(govdx.info.url, { authorization: `Bearer ${govdx.info.token}` });
+  // The same server's health probe: every request's envelope (request id, logger, security headers,
+  // rate limit, cookies) without authentication, action or database, the ceiling of any route.
+  const envelope = await measure(new URL('/healthz', govdx.info.url).href, {});
   const ratio = Math.round((value / baseline) * 100) / 100;
+  const envelopeRatio = Math.round((envelope / baseline) * 100) / 100;
   console.log(
     `bare Fastify: ${baseline} req/s; govdx org.get with API token: ${value} req/s; ratio ${ratio}`,
+  );
+  console.log(
+    `govdx /healthz (the envelope alone, no authentication, action or database): ${envelope} req/s; ratio ${envelopeRatio}`,
   );
   console.log(
     JSON.stringify({
@@ -74,6 +81,15 @@ try {
       ratio,
       target: TARGET,
       pass: ratio >= TARGET,
+    }),
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'http',
+      metric: 'envelope_rps',
+      value: envelope,
+      baseline,
+      ratio: envelopeRatio,
     }),
   );
 } finally {
