@@ -87,6 +87,8 @@ export function leafText(leaf: Leaf): string {
   return `{"digest":${JSON.stringify(leaf.digest)},"seq":${leaf.seq},"time":${JSON.stringify(leaf.time)},"type":${JSON.stringify(leaf.type)}}`;
 }
 
+const HASH_MEMO_SIZE = 10_000;
+
 /** Keys whose values are personal however they look (R6.3). */
 const PERSONAL_KEYS =
   /^(end_?user|contact_?(name|phone)|phone|mobile|id_?number|citizen_?id|person_?name|holder)$/i;
@@ -103,8 +105,30 @@ const CITIZEN_ID = /^[1-9][0-9]{16}[0-9Xx]$/;
 export class PersonalDataHasher {
   constructor(private readonly key: Buffer) {}
 
+  /**
+   * Recent hashes by value: the same clerks, case numbers and citizens come back call after call, and
+   * an HMAC costs a fifth of building an access event. Cleared when full, so it never grows past
+   * HASH_MEMO_SIZE values.
+   */
+  private readonly memo = new Map<string, string>();
+
   hash(value: string): string {
-    return `hmac:${createHmac('sha256', this.key).update(value).digest('hex').slice(0, 32)}`;
+    let hashed = this.memo.get(value);
+    if (hashed === undefined) {
+      hashed = `hmac:${createHmac('sha256', this.key).update(value).digest('hex').slice(0, 32)}`;
+      if (this.memo.size >= HASH_MEMO_SIZE) this.memo.clear();
+      this.memo.set(value, hashed);
+    }
+    return hashed;
+  }
+
+  /** `scrub` of one text, the value of `key`. */
+  scrubText(value: string, key: string): string {
+    if (value === '' || value.startsWith('hmac:')) return value;
+    if (PERSONAL_KEYS.test(key)) return this.hash(value);
+    if (MOBILE.test(value)) return this.hash(value);
+    if (CITIZEN_ID.test(value)) return this.hash(value);
+    return value.toWellFormed();
   }
 
   /**
@@ -112,13 +136,7 @@ export class PersonalDataHasher {
    * for a lone surrogate, and an event the sequencer could not canonicalize would stop the ledger.
    */
   scrub(value: unknown, key = ''): unknown {
-    if (typeof value === 'string') {
-      if (value === '' || value.startsWith('hmac:')) return value;
-      if (PERSONAL_KEYS.test(key)) return this.hash(value);
-      if (MOBILE.test(value)) return this.hash(value);
-      if (CITIZEN_ID.test(value)) return this.hash(value);
-      return value.toWellFormed();
-    }
+    if (typeof value === 'string') return this.scrubText(value, key);
     if (Array.isArray(value)) return value.map((inner) => this.scrub(inner, key));
     if (value !== null && typeof value === 'object') {
       return Object.fromEntries(
@@ -130,19 +148,6 @@ export class PersonalDataHasher {
     }
     return value;
   }
-}
-
-/** An event written with its record, in one transaction (data accesses, sharing/runtime.ts). */
-export interface LedgerEventInput {
-  kind: 'audit' | 'access';
-  sourceId: number;
-  type: string;
-  occurredAt: string;
-  orgId: string | null;
-  otherOrgId?: string | null;
-  target: string | null;
-  /** The full event; already scrubbed of personal identifiers. */
-  body: Record<string, unknown>;
 }
 
 export type LedgerEventRow = Omit<LedgerEventTable, 'id'>;
@@ -159,22 +164,6 @@ export const LEDGER_EVENT_COLUMNS = [
   'body',
   'digest',
 ] as const satisfies readonly (keyof LedgerEventRow)[];
-
-export function ledgerEventRow(event: LedgerEventInput): LedgerEventRow {
-  const body = canonicalJson(event.body);
-  return {
-    kind: event.kind,
-    source_id: event.sourceId,
-    event_type: event.type,
-    occurred_at: event.occurredAt,
-    org_id: event.orgId,
-    other_org_id: event.otherOrgId ?? null,
-    target: event.target,
-    body,
-    digest: sha256Hex(body),
-    leaf_index: null,
-  };
-}
 
 /** What writers of audit events need from the ledger (Services.ledger). */
 export interface LedgerWriter {

@@ -9,12 +9,8 @@ import {
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.ts';
 import type { ShareAccessLogTable } from '../../db/schema.ts';
-import {
-  LEDGER_EVENT_COLUMNS,
-  ledgerEventRow,
-  type LedgerEventRow,
-  type PersonalDataHasher,
-} from '../ledger/events.ts';
+import { accessLedgerRow } from '../ledger/access-events.ts';
+import { LEDGER_EVENT_COLUMNS, type PersonalDataHasher } from '../ledger/events.ts';
 
 /**
  * The long-lived parts of the sharing data API (issue 5), built once per process in `createPlatform`:
@@ -176,42 +172,6 @@ export class AccessLog {
     private readonly logger: Logger,
   ) {}
 
-  /** The ledger event of an access (issue 6): the record, the end user keyed-hashed (R6.3). */
-  private ledgerRow(id: number, record: AccessRecord): LedgerEventRow {
-    return ledgerEventRow({
-      kind: 'access',
-      sourceId: id,
-      type: `share.data.${record.operation}`,
-      occurredAt: record.occurred_at,
-      orgId: record.consumer_org_id,
-      otherOrgId: record.provider_org_id,
-      target: record.resource_code,
-      body: this.personalData.scrub({
-        kind: 'access',
-        accessId: id,
-        time: record.occurred_at,
-        requestId: record.request_id,
-        tokenId: record.token_id,
-        system: record.system_name,
-        consumerOrgId: record.consumer_org_id,
-        providerOrgId: record.provider_org_id,
-        grantId: record.grant_id,
-        resourceCode: record.resource_code,
-        operation: record.operation,
-        purpose: record.purpose,
-        endUser: record.end_user,
-        caseRef: record.case_ref,
-        emergencyId: record.emergency_id,
-        status: record.status,
-        errorCode: record.error_code,
-        rowCount: record.row_count,
-        fields: record.fields === null ? null : (JSON.parse(record.fields) as unknown),
-        responseDigest: record.response_digest,
-        clientIp: record.client_ip,
-      }) as Record<string, unknown>,
-    });
-  }
-
   append(record: AccessRecord): void {
     this.pending.push(record);
     if (this.pending.length >= FLUSH_BATCH) void this.flush();
@@ -248,7 +208,10 @@ export class AccessLog {
                 const { lastInsertRowid } = insert.run(
                   ACCESS_COLUMNS.map((column) => record[column]),
                 );
-                const event = this.ledgerRow(Number(lastInsertRowid), record);
+                const event = accessLedgerRow(
+                  { ...record, id: Number(lastInsertRowid) },
+                  this.personalData,
+                );
                 insertLedger.run(LEDGER_COLUMNS.map((column) => event[column]));
               }
             })();
@@ -266,7 +229,11 @@ export class AccessLog {
               .execute();
             await trx
               .insertInto('ledger_events')
-              .values(chunk.map((record, i) => this.ledgerRow(Number(ids[i]?.id), record)))
+              .values(
+                chunk.map((record, i) =>
+                  accessLedgerRow({ ...record, id: Number(ids[i]?.id) }, this.personalData),
+                ),
+              )
               .execute();
           }
         });
