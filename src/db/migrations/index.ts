@@ -10,6 +10,7 @@ import * as sharing from './0007_sharing.ts';
 import * as ledger from './0008_ledger.ts';
 import * as open from './0009_open.ts';
 import * as ledgerAuditQueue from './0010_ledger_audit_queue.ts';
+import * as sqliteLedgerQueueIndex from './0011_sqlite_ledger_queue_index.ts';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectInfo): Promise<void>;
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, DialectMigration> = {
   '0008_ledger': ledger,
   '0009_open': open,
   '0010_ledger_audit_queue': ledgerAuditQueue,
+  '0011_sqlite_ledger_queue_index': sqliteLedgerQueueIndex,
 };

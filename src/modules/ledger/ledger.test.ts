@@ -605,6 +605,34 @@ for (const engine of ENGINES) {
       assert.equal((await verify()).ok, true);
     });
 
+    it('finds the sequencer queue through an index, on SQLite without the partial one', async () => {
+      const queue =
+        'select id, occurred_at, event_type, digest from ledger_events where leaf_index is null order by id limit 300';
+      const raw = t.platform.services.db.raw;
+      if (raw.engine === 'sqlite') {
+        const plan = (
+          raw.sqlite.prepare(`explain query plan ${queue}`).all() as { detail: string }[]
+        )
+          .map((row) => row.detail)
+          .join(' | ');
+        // The unique index on leaf_index, in rowid order: no scan of the table, no sort.
+        assert.match(
+          plan,
+          /^SEARCH ledger_events USING INDEX sqlite_autoindex_ledger_events_\d+ \(leaf_index=\?\)$/,
+        );
+        const index = raw.sqlite
+          .prepare("select name from sqlite_master where name = 'ledger_events_pending'")
+          .get();
+        assert.equal(index, undefined, 'migration 0011 dropped it');
+      } else {
+        const { rows } = await sql<{ indexname: string }>`select indexname from pg_indexes
+          where schemaname = current_schema() and indexname = 'ledger_events_pending'`.execute(
+          db(),
+        );
+        assert.equal(rows.length, 1);
+      }
+    });
+
     it('govdx ledger verify finds tampering and names the entry', async () => {
       await sequence();
       const clean = await verify();
