@@ -30,6 +30,23 @@ describe('action registry coding standards', () => {
     assert.equal(new Set(routes).size, routes.length);
   });
 
+  it('only plain reads are cached, and only reference data', () => {
+    // A cached output is served to every allowed caller: a mutating or long-running action, or a read
+    // that records each access (R6.2), must run every time (core/read-cache.ts).
+    const cached = ACTIONS.filter((action) => action.cache);
+    for (const action of cached) {
+      assert.equal(action.mutating, false, `${action.name} mutates`);
+      assert.notEqual(action.longRunning, true, `${action.name} is long-running`);
+      assert.notEqual(action.recordsAccess, true, `${action.name} records each access`);
+    }
+    // Outputs that depend on the input only; adding one here is a review of that claim.
+    assert.deepEqual(cached.map((action) => action.name).sort(), [
+      'org.get',
+      'org.list',
+      'region.list',
+    ]);
+  });
+
   it('reading actions use GET and writing actions do not', () => {
     // Reads whose input does not fit a URL (a list of 10,000 values to check) are POSTed.
     const readsByPost = new Set([

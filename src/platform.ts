@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from './config/env.ts';
 import type { Services } from './core/services.ts';
+import { ActionReadCache } from './core/read-cache.ts';
 import { openDatabase, type OpenOptions } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { CredentialCache } from './modules/auth/credential-cache.ts';
@@ -40,6 +41,7 @@ export async function createPlatform(
     logger,
     calendar: new WorkingDayCalendar(db),
     credentials: new CredentialCache(db, config.sessionSecret, logger),
+    readCache: new ActionReadCache(),
     sharing: createSharingRuntime(db, config.signingKey, ledger.personalData, logger),
     ledger,
     open: createOpenRuntime(config, db, ledger, logger),

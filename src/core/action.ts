@@ -84,6 +84,13 @@ export interface ActionDefinition<I extends TObject, O extends TSchema, P = unde
    * R6.2). The handler may name the target in `ctx.audit.target`; else the input's `code`.
    */
   recordsAccess?: boolean;
+  /**
+   * A read of reference data whose output depends on the input only (not on the actor): its output is
+   * kept for `ttlMs` and served without running the handler; every change committed in this process
+   * empties the cache (core/read-cache.ts). The policy still runs on every call. Not allowed with
+   * `recordsAccess` or on mutating actions (actions.test.ts).
+   */
+  cache?: { ttlMs: number };
   policy: Policy<Static<I>>;
   /** Where HTTP reaches it; path parameters (`:code`) are input properties. */
   http?: HttpBinding;

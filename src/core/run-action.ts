@@ -6,6 +6,7 @@ import type { AnyAction, ActionContext } from './action.ts';
 import type { Actor } from './actor.ts';
 import { appendAuditEvent } from './audit.ts';
 import { AppError } from './errors.ts';
+import { ActionReadCache } from './read-cache.ts';
 import { fieldErrorsFromSchema } from './schema-errors.ts';
 import type { Services } from './services.ts';
 
@@ -98,6 +99,9 @@ export async function runAction(
     } catch (error) {
       await recordFailure(ctx, action, input, error);
       throw error;
+    } finally {
+      // It may have committed some of its transactions even when it failed.
+      services.readCache.invalidate();
     }
   } else if (!action.mutating) {
     if ((await action.policy(ctx, input)) !== true) {
@@ -105,8 +109,12 @@ export async function runAction(
       if (action.recordsAccess) await recordFailure(ctx, action, input, error);
       throw error;
     }
-    output = await action.handler(ctx, input, undefined);
-    if (action.recordsAccess) await recordAccess(ctx, action, input);
+    if (action.cache) {
+      output = await cachedRead(ctx, action, input, action.cache.ttlMs);
+    } else {
+      output = await action.handler(ctx, input, undefined);
+      if (action.recordsAccess) await recordAccess(ctx, action, input);
+    }
   } else {
     try {
       const prepared: unknown = action.prepare ? await action.prepare(input, services) : undefined;
@@ -128,9 +136,13 @@ export async function runAction(
         });
         return result;
       });
+      if (ctx.audit.unchanged !== true) services.readCache.invalidate();
     } catch (error) {
       await recordFailure(ctx, action, input, error);
-      if (action.onFailure) await action.onFailure(ctx, input, error);
+      if (action.onFailure) {
+        await action.onFailure(ctx, input, error);
+        services.readCache.invalidate();
+      }
       throw error;
     }
   }
@@ -143,6 +155,21 @@ export async function runAction(
     }
   }
   return output;
+}
+
+/** A reference-data read through the read cache (core/read-cache.ts); the policy has already run. */
+async function cachedRead(
+  ctx: ActionContext,
+  action: AnyAction,
+  input: Record<string, unknown>,
+  ttlMs: number,
+): Promise<unknown> {
+  const cache = ctx.services.readCache;
+  const key = ActionReadCache.key(action, input);
+  const hit = cache.get(key);
+  if (hit !== ActionReadCache.MISS) return hit;
+  const generation = cache.generation;
+  return cache.set(key, await action.handler(ctx, input, undefined), ttlMs, generation);
 }
 
 /** The audit event (and ledger entry) of a read that handed out data (`recordsAccess`). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { defineAction } from '../../core/action.ts';
+import { READ_CACHE_TTL_MS } from '../../core/read-cache.ts';
 import { conflict, invalidFields, notFound, text } from '../../core/errors.ts';
 import { authorityOver, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import {
@@ -89,6 +90,8 @@ const orgList = defineAction({
   input: Input({ regionCode: Type.Optional(RegionCode), kind: Type.Optional(OrgKindSchema) }),
   output: ListOf(Org),
   mutating: false,
+  // The directory is read by department systems on every call; it changes rarely (R1.1, R1.2).
+  cache: { ttlMs: READ_CACHE_TTL_MS },
   http: { method: 'GET', path: '/orgs' },
   // The directory of government organisations is known to every signed-in party (departments need it
   // to address share requests); it holds no personal data.
@@ -120,6 +123,8 @@ const orgGet = defineAction({
   input: Input({ code: OrgCode }),
   output: Org,
   mutating: false,
+  // The directory is read by department systems on every call; it changes rarely (R1.1, R1.2).
+  cache: { ttlMs: READ_CACHE_TTL_MS },
   http: { method: 'GET', path: '/orgs/:code' },
   policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {
