@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { govdxNodeFlags } from '../src/node-flags.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -21,10 +22,10 @@ interface Started {
   info: { url: string; token?: string; body?: unknown };
 }
 
-async function startServer(args: string[]): Promise<Started> {
+async function startServer(args: string[], flags: string[] = []): Promise<Started> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(here, 'http-server.ts'), ...args],
+    [...flags, '--import', 'tsx', path.join(here, 'http-server.ts'), ...args],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -47,7 +48,8 @@ async function measure(url: string, headers: Record<string, string>): Promise<nu
   return Math.round(result.requests.average);
 }
 
-const govdx = await startServer(['govdx']);
+// govdx runs with the node flags of `govdx serve` (bin/govdx.mjs), bare Fastify with node's defaults.
+const govdx = await startServer(['govdx'], govdxNodeFlags());
 const bare = await startServer(['bare', JSON.stringify(govdx.info.body)]);
 try {
   // Check both answer the same JSON before timing anything.

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { demoCitizenId } from '../src/demo/demo-data.ts';
+import { govdxNodeFlags } from '../src/node-flags.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -27,10 +28,13 @@ interface Info {
   sqlite: string;
 }
 
-async function start(args: string[]): Promise<{ child: ChildProcess; info: Info }> {
+async function start(
+  args: string[],
+  flags: string[] = [],
+): Promise<{ child: ChildProcess; info: Info }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(here, 'share-server.ts'), ...args],
+    [...flags, '--import', 'tsx', path.join(here, 'share-server.ts'), ...args],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -88,7 +92,8 @@ async function verifyBatches(base: string, code: string, headers: Record<string,
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
-const govdx = await start(['govdx']);
+// govdx runs with the node flags of `govdx serve` (bin/govdx.mjs), bare Fastify with node's defaults.
+const govdx = await start(['govdx'], govdxNodeFlags());
 const bare = await start(['bare', JSON.stringify(govdx.info)]);
 try {
   const headers = {
