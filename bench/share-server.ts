@@ -17,6 +17,7 @@ import { startBackgroundWork } from '../src/core/background.ts';
 import { runAction } from '../src/core/run-action.ts';
 import { loadDemo } from '../src/demo/demo.ts';
 import { loadDemoData } from '../src/demo/demo-data.ts';
+import { openDatabase } from '../src/db/database.ts';
 import { buildServer } from '../src/http/server.ts';
 import { createPlatform } from '../src/platform.ts';
 
@@ -45,7 +46,11 @@ if (mode === 'govdx') {
       ? { GOVDX_DATABASE_URL: process.env.BENCH_DATABASE_URL }
       : {}),
   });
-  const platform = await createPlatform(config, { logger: pino({ level: 'silent' }) });
+  const pgSchema = process.env.BENCH_PG_SCHEMA;
+  const platform = await createPlatform(config, {
+    logger: pino({ level: 'silent' }),
+    ...(pgSchema ? { db: { pgSchema } } : {}),
+  });
   if (!loaded || process.env.BENCH_DATABASE_URL) {
     await loadDemo(platform.services);
     await loadDemoData(platform.services, 'full');
@@ -97,36 +102,63 @@ if (mode === 'govdx') {
       sqlite: config.databaseUrl.startsWith('sqlite:')
         ? config.databaseUrl.slice('sqlite:'.length)
         : null,
+      databaseUrl: config.databaseUrl,
+      pgSchema: pgSchema ?? null,
     })}\n`,
   );
 } else if (mode === 'bare') {
-  const { sqlite, table, code } = JSON.parse(process.argv[3] ?? '{}') as {
-    sqlite: string;
+  const { sqlite, table, code, databaseUrl, pgSchema } = JSON.parse(process.argv[3] ?? '{}') as {
+    sqlite: string | null;
     table: string;
     code: string;
+    databaseUrl: string;
+    pgSchema: string | null;
   };
-  const db = new Database(sqlite, { readonly: true });
-  const select = db.prepare(
-    `select ${ITEMS.join(', ')} from "${table}" where id_card_no = ? and _deleted = 0`,
-  );
+  const columns = ITEMS.join(', ');
   const app = Fastify({ logger: false });
-  app.get<{ Params: { key: string } }>(`/api/v1/share/${code}/records/:key`, (request, reply) => {
-    const record = select.get(request.params.key);
-    if (!record) return reply.status(404).send({ error: 'not found' });
-    return { record };
-  });
-  app.post<{ Body: { records: { id_card_no: string }[] } }>(
-    `/api/v1/share/${code}/verify`,
-    (request) => {
+  const lookupPath = `/api/v1/share/${code}/records/:key`;
+  const verifyPath = `/api/v1/share/${code}/verify`;
+  type Lookup = { Params: { key: string } };
+  type Verify = { Body: { records: { id_card_no: string }[] } };
+  if (sqlite) {
+    const db = new Database(sqlite, { readonly: true });
+    const select = db.prepare(
+      `select ${columns} from "${table}" where id_card_no = ? and _deleted = 0`,
+    );
+    app.get<Lookup>(lookupPath, (request, reply) => {
+      const record = select.get(request.params.key);
+      if (!record) return reply.status(404).send({ error: 'not found' });
+      return { record };
+    });
+    app.post<Verify>(verifyPath, (request) => {
       const keys = request.body.records.map((r) => r.id_card_no);
       const found = db
         .prepare(
-          `select ${ITEMS.join(', ')} from "${table}" where _deleted = 0 and id_card_no in (${keys.map(() => '?').join(',')})`,
+          `select ${columns} from "${table}" where _deleted = 0 and id_card_no in (${keys.map(() => '?').join(',')})`,
         )
         .all(...keys);
       return { found: found.length };
-    },
-  );
+    });
+  } else {
+    // The same pool as the platform's (db/database.ts), queried with a named (prepared) statement.
+    const db = await openDatabase(databaseUrl, pgSchema ? { pgSchema } : {});
+    if (db.raw.engine !== 'postgres') throw new Error('bare: expected PostgreSQL');
+    const { pool } = db.raw;
+    const text = `select ${columns} from "${table}" where id_card_no = $1 and _deleted = 0`;
+    app.get<Lookup>(lookupPath, async (request, reply) => {
+      const { rows } = await pool.query({ name: 'lookup', text, values: [request.params.key] });
+      if (rows.length === 0) return reply.status(404).send({ error: 'not found' });
+      return { record: rows[0] as unknown };
+    });
+    app.post<Verify>(verifyPath, async (request) => {
+      const keys = request.body.records.map((r) => r.id_card_no);
+      const { rows } = await pool.query(
+        `select ${columns} from "${table}" where _deleted = 0 and id_card_no = any($1)`,
+        [keys],
+      );
+      return { found: rows.length };
+    });
+  }
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(`${JSON.stringify({ url: address })}\n`);
 } else {

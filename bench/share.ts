@@ -4,19 +4,26 @@
  * same SQLite table without governance, in the same run, 32 concurrent connections, random keys of
  * the 200,000-person demo population. Targets: throughput ratio >= 0.7, p99 <= 25 ms. Also a
  * 1,000-record verification batch: p95 <= 100 ms.
+ *
+ * BENCH_ENGINE=postgres runs both servers on PostgreSQL (GOVDX_TEST_PG_URL, a fresh schema dropped at
+ * the end; the bare route queries through a pg pool of the platform's size with a named statement).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { demoCitizenId } from '../src/demo/demo-data.ts';
 import { govdxNodeFlags } from '../src/node-flags.ts';
+import { PG_TEST_URL } from '../src/test/engines.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PERSONS = 200_000;
 const VERIFY_BATCHES = Number(process.env.BENCH_VERIFY_BATCHES ?? 60);
+const ENGINE = process.env.BENCH_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+const PG_SCHEMA = `bench_share_${process.pid}`;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 interface Info {
@@ -25,7 +32,9 @@ interface Info {
   grant?: string;
   code: string;
   table: string;
-  sqlite: string;
+  sqlite: string | null;
+  databaseUrl: string;
+  pgSchema: string | null;
 }
 
 async function start(
@@ -37,6 +46,10 @@ async function start(
     [...flags, '--import', 'tsx', path.join(here, 'share-server.ts'), ...args],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env:
+        ENGINE === 'postgres'
+          ? { ...process.env, BENCH_DATABASE_URL: PG_TEST_URL, BENCH_PG_SCHEMA: PG_SCHEMA }
+          : process.env,
     },
   );
   const lines = createInterface({ input: child.stdout });
@@ -143,8 +156,15 @@ try {
       pass: verifyP95 <= 100,
     },
   ];
-  for (const line of lines) console.log(JSON.stringify({ bench: 'share', ...line }));
+  for (const line of lines)
+    console.log(JSON.stringify({ bench: 'share', engine: ENGINE, ...line }));
 } finally {
   govdx.child.kill();
   bare.child.kill();
+  if (ENGINE === 'postgres') {
+    const client = new pg.Client({ connectionString: PG_TEST_URL });
+    await client.connect();
+    await client.query(`drop schema if exists ${PG_SCHEMA} cascade`);
+    await client.end();
+  }
 }
