@@ -4,6 +4,12 @@ import type { AnyAction } from './action.ts';
 export const READ_CACHE_TTL_MS = 5_000;
 const MAX_ENTRIES = 5_000;
 
+/**
+ * The `cache` of the organisation and region directory's reads (R1.1, R1.2): department systems read
+ * it on every call, and it changes rarely.
+ */
+export const REFERENCE_DATA_CACHE = { ttlMs: READ_CACHE_TTL_MS } as const;
+
 const MISS: unique symbol = Symbol('miss');
 
 interface Entry {

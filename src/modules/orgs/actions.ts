@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { defineAction } from '../../core/action.ts';
-import { READ_CACHE_TTL_MS } from '../../core/read-cache.ts';
+import { REFERENCE_DATA_CACHE } from '../../core/read-cache.ts';
 import { conflict, invalidFields, notFound, text } from '../../core/errors.ts';
 import { authorityOver, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import {
@@ -90,8 +90,7 @@ const orgList = defineAction({
   input: Input({ regionCode: Type.Optional(RegionCode), kind: Type.Optional(OrgKindSchema) }),
   output: ListOf(Org),
   mutating: false,
-  // The directory is read by department systems on every call; it changes rarely (R1.1, R1.2).
-  cache: { ttlMs: READ_CACHE_TTL_MS },
+  cache: REFERENCE_DATA_CACHE,
   http: { method: 'GET', path: '/orgs' },
   // The directory of government organisations is known to every signed-in party (departments need it
   // to address share requests); it holds no personal data.
@@ -123,8 +122,7 @@ const orgGet = defineAction({
   input: Input({ code: OrgCode }),
   output: Org,
   mutating: false,
-  // The directory is read by department systems on every call; it changes rarely (R1.1, R1.2).
-  cache: { ttlMs: READ_CACHE_TTL_MS },
+  cache: REFERENCE_DATA_CACHE,
   http: { method: 'GET', path: '/orgs/:code' },
   policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx, input) => {

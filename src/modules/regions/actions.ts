@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { defineAction } from '../../core/action.ts';
-import { READ_CACHE_TTL_MS } from '../../core/read-cache.ts';
+import { REFERENCE_DATA_CACHE } from '../../core/read-cache.ts';
 import { conflict, invalidFields, notFound, text } from '../../core/errors.ts';
 import { authorityOver, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import { Input, ListOf, RegionCode } from '../../core/schemas.ts';
@@ -114,8 +114,7 @@ const regionList = defineAction({
   input: Input({}),
   output: ListOf(Region),
   mutating: false,
-  // The directory is read by department systems on every call; it changes rarely (R1.1, R1.2).
-  cache: { ttlMs: READ_CACHE_TTL_MS },
+  cache: REFERENCE_DATA_CACHE,
   http: { method: 'GET', path: '/regions' },
   policy: (ctx) => isGovernmentActor(ctx.actor),
   handler: async (ctx) => {
