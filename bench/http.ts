@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { govdxNodeFlags } from '../src/node-flags.ts';
+import { cpuMicros } from './server-cpu.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -38,14 +39,32 @@ async function startServer(args: string[], flags: string[] = []): Promise<Starte
   throw new Error('server exited before listening');
 }
 
-async function measure(url: string, headers: Record<string, string>): Promise<number> {
+interface Measured {
+  rps: number;
+  /** Server CPU per request, µs, or null where /proc is not there. */
+  cpuUs: number | null;
+}
+
+async function measure(
+  server: Started,
+  url: string,
+  headers: Record<string, string>,
+): Promise<Measured> {
   // Warm up JIT and caches first, then measure.
   await autocannon({ url, headers, connections: CONNECTIONS, duration: 2 });
+  const cpuBefore = cpuMicros(server.child.pid);
   const result = await autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION_S });
+  const cpuAfter = cpuMicros(server.child.pid);
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${url}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
   }
-  return Math.round(result.requests.average);
+  return {
+    rps: Math.round(result.requests.average),
+    cpuUs:
+      cpuBefore === null || cpuAfter === null
+        ? null
+        : Math.round(((cpuAfter - cpuBefore) / result.requests.total) * 10) / 10,
+  };
 }
 
 // govdx runs with the node flags of `govdx serve` (bin/govdx.mjs), bare Fastify with node's defaults.
@@ -61,18 +80,23 @@ try {
   if (ours.status !== 200 || oursText !== theirsText) {
     throw new Error(`responses differ: ${ours.status} ${oursText} vs ${theirsText}`);
   }
-  const baseline = await measure(bare.info.url, {});
-  const value = await measure(govdx.info.url, { authorization: `Bearer ${govdx.info.token}` });
+  const bareRun = await measure(bare, bare.info.url, {});
+  const oursRun = await measure(govdx, govdx.info.url, {
+    authorization: `Bearer ${govdx.info.token}`,
+  });
   // The same server's health probe: every request's envelope (request id, logger, security headers,
   // rate limit, cookies) without authentication, action or database, the ceiling of any route.
-  const envelope = await measure(new URL('/healthz', govdx.info.url).href, {});
+  const envelopeRun = await measure(govdx, new URL('/healthz', govdx.info.url).href, {});
+  const [baseline, value, envelope] = [bareRun.rps, oursRun.rps, envelopeRun.rps];
   const ratio = Math.round((value / baseline) * 100) / 100;
   const envelopeRatio = Math.round((envelope / baseline) * 100) / 100;
+  const cpuRatio = (ours: Measured) =>
+    ours.cpuUs && bareRun.cpuUs ? Math.round((bareRun.cpuUs / ours.cpuUs) * 100) / 100 : null;
   console.log(
-    `bare Fastify: ${baseline} req/s; govdx org.get with API token: ${value} req/s; ratio ${ratio}`,
+    `bare Fastify: ${baseline} req/s (${bareRun.cpuUs} µs server CPU each); govdx org.get with API token: ${value} req/s (${oursRun.cpuUs} µs); ratio ${ratio}`,
   );
   console.log(
-    `govdx /healthz (the envelope alone, no authentication, action or database): ${envelope} req/s; ratio ${envelopeRatio}`,
+    `govdx /healthz (the envelope alone, no authentication, action or database): ${envelope} req/s (${envelopeRun.cpuUs} µs); ratio ${envelopeRatio}`,
   );
   console.log(
     JSON.stringify({
@@ -83,6 +107,10 @@ try {
       ratio,
       target: TARGET,
       pass: ratio >= TARGET,
+      // Server CPU per request (both servers' processes), less sensitive to the machine's other load.
+      cpu_us: oursRun.cpuUs,
+      baseline_cpu_us: bareRun.cpuUs,
+      cpu_ratio: cpuRatio(oursRun),
     }),
   );
   console.log(
@@ -92,6 +120,9 @@ try {
       value: envelope,
       baseline,
       ratio: envelopeRatio,
+      cpu_us: envelopeRun.cpuUs,
+      baseline_cpu_us: bareRun.cpuUs,
+      cpu_ratio: cpuRatio(envelopeRun),
     }),
   );
 } finally {

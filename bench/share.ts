@@ -17,6 +17,7 @@ import pg from 'pg';
 import { demoCitizenId } from '../src/demo/demo-data.ts';
 import { govdxNodeFlags } from '../src/node-flags.ts';
 import { PG_TEST_URL } from '../src/test/engines.ts';
+import { cpuMicros } from './server-cpu.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -63,7 +64,12 @@ async function start(
 const keys = Array.from({ length: PERSONS }, (_, i) => demoCitizenId(i).id);
 const randomKey = () => keys[Math.floor(Math.random() * keys.length)] as string;
 
-async function lookups(base: string, code: string, headers: Record<string, string>) {
+async function lookups(
+  server: ChildProcess,
+  base: string,
+  code: string,
+  headers: Record<string, string>,
+) {
   const options = {
     url: base,
     headers,
@@ -79,11 +85,18 @@ async function lookups(base: string, code: string, headers: Record<string, strin
     ],
   };
   await autocannon({ ...options, duration: 3 });
+  const cpuBefore = cpuMicros(server.pid);
   const result = await autocannon({ ...options, duration: DURATION_S });
+  const cpuAfter = cpuMicros(server.pid);
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${base}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
   }
-  return { rps: Math.round(result.requests.average), p99: result.latency.p99 };
+  // CPU of the server process per lookup (on PostgreSQL, not the database server's).
+  const cpuUs =
+    cpuBefore === null || cpuAfter === null
+      ? null
+      : Math.round(((cpuAfter - cpuBefore) / result.requests.total) * 10) / 10;
+  return { rps: Math.round(result.requests.average), p99: result.latency.p99, cpuUs };
 }
 
 async function verifyBatches(base: string, code: string, headers: Record<string, string>) {
@@ -119,13 +132,13 @@ try {
   );
   if (probe.status !== 200)
     throw new Error(`govdx lookup answered ${probe.status}: ${await probe.text()}`);
-  const baseline = await lookups(bare.info.url, govdx.info.code, {});
-  const ours = await lookups(govdx.info.url, govdx.info.code, headers);
+  const baseline = await lookups(bare.child, bare.info.url, govdx.info.code, {});
+  const ours = await lookups(govdx.child, govdx.info.url, govdx.info.code, headers);
   const verifyBaseline = await verifyBatches(bare.info.url, govdx.info.code, {});
   const verifyP95 = await verifyBatches(govdx.info.url, govdx.info.code, headers);
   const ratio = round(ours.rps / baseline.rps);
   console.log(
-    `bare Fastify lookup: ${baseline.rps} req/s (p99 ${baseline.p99} ms); govdx gated lookup: ${ours.rps} req/s (p99 ${ours.p99} ms); ratio ${ratio}`,
+    `bare Fastify lookup: ${baseline.rps} req/s (p99 ${baseline.p99} ms, ${baseline.cpuUs} µs server CPU each); govdx gated lookup: ${ours.rps} req/s (p99 ${ours.p99} ms, ${ours.cpuUs} µs); ratio ${ratio}`,
   );
   console.log(
     `1,000-record verification: p95 ${verifyP95} ms (bare IN query: ${verifyBaseline} ms)`,
@@ -138,6 +151,9 @@ try {
       ratio,
       target: 0.7,
       pass: ratio >= 0.7,
+      cpu_us: ours.cpuUs,
+      baseline_cpu_us: baseline.cpuUs,
+      cpu_ratio: ours.cpuUs && baseline.cpuUs ? round(baseline.cpuUs / ours.cpuUs) : null,
     },
     {
       metric: 'lookup_p99_ms',
