@@ -2,8 +2,10 @@
  * Servers for bench/share.ts, each in its own process: `govdx` is the full stack with the demo
  * jurisdiction and its full demo data (200,000 persons), a consumer token and grant, and what
  * `govdx serve` runs beside it (the ledger sequencer appending every access each second); `bare` is plain
- * Fastify doing the same indexed lookup on the same SQLite file with a prepared statement, without
- * governance (no token, grant, masking, signature or access log). Prints one JSON line when listening.
+ * Fastify doing the same indexed lookup on the same database with a prepared statement (the SQLite
+ * file read-only, or PostgreSQL through a pool with a named statement), without governance (no token,
+ * grant, masking, signature or access log). On PostgreSQL (BENCH_DATABASE_URL) both use the schema
+ * BENCH_PG_SCHEMA. Prints one JSON line when listening.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
