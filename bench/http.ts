@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { govdxNodeFlags } from '../src/node-flags.ts';
-import { cpuMicros } from './server-cpu.ts';
+import { cpuMicros, cpuPerRequest } from './server-cpu.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -60,10 +60,7 @@ async function measure(
   }
   return {
     rps: Math.round(result.requests.average),
-    cpuUs:
-      cpuBefore === null || cpuAfter === null
-        ? null
-        : Math.round(((cpuAfter - cpuBefore) / result.requests.total) * 10) / 10,
+    cpuUs: cpuPerRequest(cpuBefore, cpuAfter, result.requests.total),
   };
 }
 

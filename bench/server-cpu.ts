@@ -18,3 +18,14 @@ export function cpuMicros(pid: number | undefined): number | null {
     return null;
   }
 }
+
+/** CPU µs per request between two `cpuMicros` readings (one decimal), or null without /proc. */
+export function cpuPerRequest(
+  before: number | null,
+  after: number | null,
+  requests: number,
+): number | null {
+  return before === null || after === null
+    ? null
+    : Math.round(((after - before) / requests) * 10) / 10;
+}

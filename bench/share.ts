@@ -17,7 +17,7 @@ import pg from 'pg';
 import { demoCitizenId } from '../src/demo/demo-data.ts';
 import { govdxNodeFlags } from '../src/node-flags.ts';
 import { PG_TEST_URL } from '../src/test/engines.ts';
-import { cpuMicros } from './server-cpu.ts';
+import { cpuMicros, cpuPerRequest } from './server-cpu.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -92,10 +92,7 @@ async function lookups(
     throw new Error(`${base}: ${result.non2xx} non-2xx responses, ${result.errors} errors`);
   }
   // CPU of the server process per lookup (on PostgreSQL, not the database server's).
-  const cpuUs =
-    cpuBefore === null || cpuAfter === null
-      ? null
-      : Math.round(((cpuAfter - cpuBefore) / result.requests.total) * 10) / 10;
+  const cpuUs = cpuPerRequest(cpuBefore, cpuAfter, result.requests.total);
   return { rps: Math.round(result.requests.average), p99: result.latency.p99, cpuUs };
 }
 
