@@ -1,4 +1,5 @@
 import { Type, type TObject } from '@sinclair/typebox';
+import { serialize as serializeCookie, type SerializeOptions } from 'cookie';
 import type { FastifyInstance, FastifyReply, FastifySchema } from 'fastify';
 import type { AnyAction } from '../core/action.ts';
 import { AppError } from '../core/errors.ts';
@@ -11,6 +12,24 @@ import { Account, PORTAL_COOKIE } from '../modules/open/accounts.ts';
 const SESSION_COOKIE = 'govdx_session';
 
 /**
+ * Set-Cookie with the `cookie` package, without @fastify/cookie: its two hooks parsed cookies and
+ * looked for cookies to set on every request, and only these presenters set them (authenticate() in
+ * server.ts parses them where it reads them).
+ */
+function setCookie(
+  reply: FastifyReply,
+  name: string,
+  value: string,
+  options: SerializeOptions,
+): void {
+  void reply.header('set-cookie', serializeCookie(name, value, options));
+}
+
+function clearCookie(reply: FastifyReply, name: string): void {
+  setCookie(reply, name, '', { path: '/', expires: new Date(0), maxAge: 0 });
+}
+
+/**
  * Transport-specific presentation of a few actions' results (cookies), kept out of the actions so
  * that the CLI and jobs see the same action without HTTP concerns.
  */
@@ -21,7 +40,7 @@ const PRESENTERS: Record<
   'auth.login': {
     schema: Me,
     present: (output: { me: unknown; sessionToken: string }, reply, services) => {
-      void reply.setCookie(SESSION_COOKIE, output.sessionToken, {
+      setCookie(reply, SESSION_COOKIE, output.sessionToken, {
         path: '/',
         httpOnly: true,
         sameSite: 'strict',
@@ -33,7 +52,7 @@ const PRESENTERS: Record<
   },
   'auth.logout': {
     present: (output: unknown, reply) => {
-      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      clearCookie(reply, SESSION_COOKIE);
       return output;
     },
   },
@@ -46,7 +65,7 @@ const PRESENTERS: Record<
       reply,
       services,
     ) => {
-      void reply.setCookie(PORTAL_COOKIE, output.sessionToken, {
+      setCookie(reply, PORTAL_COOKIE, output.sessionToken, {
         path: '/',
         httpOnly: true,
         // Lax, not strict: a visitor following a link to a dataset page arrives signed in.
@@ -59,7 +78,7 @@ const PRESENTERS: Record<
   },
   'open.session.logout': {
     present: (output: unknown, reply) => {
-      void reply.clearCookie(PORTAL_COOKIE, { path: '/' });
+      clearCookie(reply, PORTAL_COOKIE);
       return output;
     },
   },
@@ -115,6 +134,12 @@ export function registerActionRoutes(
 }
 
 const BINARY = { type: 'string', format: 'binary' } as const;
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** An output kept by the read cache (core/read-cache.ts), which freezes what it keeps. */
+function isCachedOutput(output: unknown): output is object {
+  return typeof output === 'object' && output !== null && Object.isFrozen(output);
+}
 
 function registerRoute(app: FastifyInstance, services: Services, action: AnyAction): void {
   if (!action.http) return;
@@ -188,6 +213,8 @@ function registerRoute(app: FastifyInstance, services: Services, action: AnyActi
       : {}),
     response: { [status]: response },
   };
+  // Per route: the bytes follow this route's response schema.
+  const serializedOutputs = new WeakMap<object, Buffer>();
   app.route({
     method,
     url: path,
@@ -246,6 +273,17 @@ function registerRoute(app: FastifyInstance, services: Services, action: AnyActi
         return output.raw.body;
       }
       void reply.status(status);
+      if (action.cache && isCachedOutput(output)) {
+        // A read-cache hit is the same frozen object for its whole TTL: its JSON is serialized (by this
+        // route's response schema) once, not on every request.
+        let bytes = serializedOutputs.get(output);
+        if (!bytes) {
+          bytes = Buffer.from(reply.serialize(output) as string);
+          serializedOutputs.set(output, bytes);
+        }
+        void reply.header('content-type', JSON_CONTENT_TYPE);
+        return bytes;
+      }
       if (isFileResult(output)) {
         const { name, contentType, bytes } = output.file;
         void reply.header('content-type', contentType);

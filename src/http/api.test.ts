@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createTestApp, login, type TestApp } from '../test/api.ts';
 import { engineAvailable, ENGINES } from '../test/engines.ts';
-import { syntheticCreditCode } from '../demo/demo.ts';
+import { DEMO_PASSWORD, syntheticCreditCode } from '../demo/demo.ts';
 import { PORTAL_DIR } from './server.ts';
 
 interface ErrorBody {
@@ -110,6 +110,16 @@ for (const engine of ENGINES) {
     });
 
     it('logs in, reports the user and abilities, and logs out', async () => {
+      // The session cookie: HTTP-only, same-site strict, for the whole site, for the session's life.
+      const signIn = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'admin', password: DEMO_PASSWORD },
+      });
+      assert.match(
+        String(signIn.headers['set-cookie']),
+        /^govdx_session=[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Strict$/,
+      );
       const admin = await login(t.app, 'admin');
       const me = await admin.request('GET', '/api/v1/auth/me');
       assert.equal(me.statusCode, 200);
@@ -129,7 +139,13 @@ for (const engine of ENGINES) {
         abilities: string[];
       }>();
       assert.deepEqual(operatorMe.abilities, ['org.read']);
-      assert.equal((await admin.request('POST', '/api/v1/auth/logout')).statusCode, 200);
+      const logout = await admin.request('POST', '/api/v1/auth/logout');
+      assert.equal(logout.statusCode, 200);
+      // The browser is told to drop the cookie: empty and expired.
+      assert.equal(
+        logout.headers['set-cookie'],
+        'govdx_session=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+      );
       const afterLogout = await admin.request('GET', '/api/v1/auth/me');
       assert.equal(afterLogout.statusCode, 401);
       assert.equal(afterLogout.json<ErrorBody>().error.code, 'UNAUTHENTICATED');
@@ -429,6 +445,17 @@ for (const engine of ENGINES) {
       // A system token has no user abilities.
       assert.equal((await asSystem('/api/v1/users')).statusCode, 403);
       assert.equal((await asSystem('/api/v1/orgs', 'gdx_not-a-real-token')).statusCode, 401);
+      // Known to the credential cache now, as valid and as invalid: the same answers again.
+      assert.equal((await asSystem('/api/v1/orgs/GAJ')).statusCode, 200);
+      assert.equal((await asSystem('/api/v1/orgs', 'gdx_not-a-real-token')).statusCode, 401);
+      // Other spellings of the header reach the same actor.
+      for (const authorization of [`bearer ${secret}`, `Bearer  ${secret} `, secret]) {
+        const spelled = await t.app.inject({
+          url: '/api/v1/orgs/GAJ',
+          headers: { authorization },
+        });
+        assert.equal(spelled.statusCode, 200, authorization);
+      }
 
       const foreign = await login(t.app, 'auditor');
       assert.equal(

@@ -63,6 +63,17 @@ export class CredentialCache {
     return actor;
   }
 
+  /**
+   * The actor of an API token when the cache already knows it, without waiting: the request hook then
+   * continues synchronously (server.ts). Undefined when the token must be looked up.
+   */
+  cachedActorForApiToken(secret: string, now = Date.now()): Actor | null | undefined {
+    const cached = this.tokens.get(CredentialCache.tokenHash(secret));
+    if (!cached || cached.expiresAt <= now) return undefined;
+    if (cached.value?.type === 'token') this.touchToken(cached.value.id, now);
+    return cached.value;
+  }
+
   async actorForApiToken(secret: string, now = Date.now()): Promise<Actor | null> {
     const secretHash = CredentialCache.tokenHash(secret);
     const cached = this.tokens.get(secretHash);
