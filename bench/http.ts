@@ -82,7 +82,7 @@ try {
     authorization: `Bearer ${govdx.info.token}`,
   });
   // The same server's health probe: every request's envelope (request id, logger, security headers,
-  // rate limit, cookies) without authentication, action or database, the ceiling of any route.
+  // rate limit) without authentication, action or database, the ceiling of any route.
   const envelopeRun = await measure(govdx, new URL('/healthz', govdx.info.url).href, {});
   const [baseline, value, envelope] = [bareRun.rps, oursRun.rps, envelopeRun.rps];
   const ratio = Math.round((value / baseline) * 100) / 100;
