@@ -174,8 +174,8 @@ export async function buildServer(
         // The open portal's own rate limits: anonymous lower than keyed (R5.4).
         if (request.url.startsWith(OPEN_API_PREFIX)) services.open.limiter.check(request);
       };
-      // A department system's token the credential cache already holds is settled without a promise:
-      // the common case of the API, and about 0.5 µs of a keyed read (bench/http.ts).
+      // A department system's token the credential cache already holds is settled without a promise
+      // or a turn of the microtask queue: the common case of the API (bench/http.ts).
       api.addHook('onRequest', (request, _reply, done) => {
         try {
           const known = cachedTokenActor(services, request);
