@@ -113,11 +113,12 @@ export async function runAction(
       throw error;
     }
     if (action.cache) {
-      const hit = services.readCache.get(ActionReadCache.key(action, input));
+      const key = ActionReadCache.key(action, input);
+      const hit = services.readCache.get(key);
       output =
         hit !== ActionReadCache.MISS
           ? hit
-          : await readThrough(ctx, action, input, action.cache.ttlMs);
+          : await readThrough(ctx, action, input, key, action.cache.ttlMs);
     } else {
       output = await action.handler(ctx, input, undefined);
       if (action.recordsAccess) await recordAccess(ctx, action, input);
@@ -172,12 +173,13 @@ async function readThrough(
   ctx: ActionContext,
   action: AnyAction,
   input: Record<string, unknown>,
+  key: string,
   ttlMs: number,
 ): Promise<unknown> {
   const cache = ctx.services.readCache;
   const generation = cache.generation;
   const output = await action.handler(ctx, input, undefined);
-  return cache.set(ActionReadCache.key(action, input), output, ttlMs, generation);
+  return cache.set(key, output, ttlMs, generation);
 }
 
 /** The audit event (and ledger entry) of a read that handed out data (`recordsAccess`). */
