@@ -42,6 +42,8 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, LocalizedText> = {
 export interface ErrorDetail {
   reason?: string;
   data?: Record<string, unknown>;
+  /** With RATE_LIMITED: whole seconds until the caller may try again (the `Retry-After` header). */
+  retryAfterSeconds?: number;
 }
 
 export class AppError extends Error {

@@ -97,13 +97,39 @@ for (const engine of ENGINES) {
         assert.equal(refused.statusCode, 429);
         assert.equal(refused.json<ErrorBody>().error.code, 'RATE_LIMITED');
         assert.equal(refused.headers['x-ratelimit-limit'], '3');
-        assert.ok(Number(refused.headers['retry-after']) > 0);
+        assert.equal(refused.headers['x-ratelimit-remaining'], '0');
+        const retryAfter = Number(refused.headers['retry-after']);
+        assert.ok(retryAfter >= 1 && retryAfter <= 120, `retry-after ${retryAfter}`);
+        assert.equal(refused.headers['x-ratelimit-reset'], String(retryAfter));
+        // The envelope is there on a refusal too.
+        assert.equal(refused.headers['x-content-type-options'], 'nosniff');
+        assert.match(String(refused.headers['x-request-id']), /^[0-9a-f-]{36}$/);
         // Another client is not affected.
         const other = await limited.app.inject({
           url: '/api/v1/open/home',
           remoteAddress: '10.0.0.78',
         });
         assert.equal(other.statusCode, 200);
+        // Any path counts, unknown ones included, before authentication is tried.
+        const probe = (url: string, headers: Record<string, string> = {}) =>
+          limited.app.inject({ url, headers, remoteAddress: '10.0.0.79' });
+        assert.equal((await probe('/api/v1/no-such-thing')).statusCode, 404);
+        assert.equal(
+          (await probe('/api/v1/auth/me', { authorization: 'Bearer gdx_x' })).statusCode,
+          401,
+        );
+        assert.equal((await probe('/healthz')).statusCode, 200);
+        assert.equal(
+          (await probe('/api/v1/auth/me', { authorization: 'Bearer gdx_x' })).statusCode,
+          429,
+        );
+        // An IPv6 client is counted by its /64 network: a fresh address in it does not start afresh.
+        const fromV6 = (address: string) =>
+          limited.app.inject({ url: '/healthz', remoteAddress: address });
+        for (let host = 1; host <= 3; host++)
+          assert.equal((await fromV6(`2001:db8:7:1::${host}`)).statusCode, 200);
+        assert.equal((await fromV6('2001:db8:7:1::99')).statusCode, 429);
+        assert.equal((await fromV6('2001:db8:7:2::1')).statusCode, 200);
       } finally {
         await limited.close();
       }

@@ -86,5 +86,7 @@ export function handleError(
     // Details go to the log only; the client gets the request id to quote.
     request.log.error({ err: error }, 'unhandled error');
   }
+  if (appError.detail?.retryAfterSeconds)
+    void reply.header('retry-after', String(appError.detail.retryAfterSeconds));
   return reply.status(appError.status).send(errorBody(appError, request));
 }

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cors from '@fastify/cors';
 import { parse as parseCookies } from 'cookie';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ACTIONS } from '../actions.ts';
 import { ANONYMOUS, type Actor } from '../core/actor.ts';
 import { AppError } from '../core/errors.ts';
+import { clientAddressKey, SlidingWindowLimiter } from '../core/rate-limit.ts';
 import type { Services } from '../core/services.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 import { REPO_ROOT } from '../paths.ts';
@@ -50,8 +50,8 @@ const PORTAL_LINKS = /^\/api\/v1\/open\/(datasets\/[^/]+\/download|showcase\/[^/
 const PORTAL_ROUTES = /^\/(datasets|orgs|showcase|stats|login|register|me)(\/|$|\?)/;
 
 /**
- * Builds the HTTP server: infrastructure plugins first (security headers, rate limit, cookies,
- * OpenAPI), then authentication, then one route per action (the fastify/demo layout).
+ * Builds the HTTP server: the envelope first (security headers, request id, CORS, rate limit), then
+ * OpenAPI, then authentication, then one route per action (the fastify/demo layout).
  */
 export async function buildServer(
   services: Services,
@@ -114,17 +114,24 @@ export async function buildServer(
   });
   if (config.corsOrigins.length > 0)
     await app.register(cors, { origin: config.corsOrigins, credentials: true });
-  await app.register(rateLimit, {
-    max: config.rateLimitPerMinute,
-    timeWindow: '1 minute',
-    // The x-ratelimit-* headers go with a 429 (with retry-after), not with every answer: three more
-    // headers on each response cost more than the rest of the limiter.
-    addHeadersOnExceeding: {
-      'x-ratelimit-limit': false,
-      'x-ratelimit-remaining': false,
-      'x-ratelimit-reset': false,
-    },
-    errorResponseBuilder: () => new AppError('RATE_LIMITED'),
+  // The platform-wide rate limit per client address, after CORS (a browser may read the 429) and before
+  // anything else, authentication included, is spent on the request.
+  const perClient = new SlidingWindowLimiter();
+  const perMinute = config.rateLimitPerMinute;
+  app.addHook('onRequest', (request, reply, done) => {
+    const client = clientAddressKey(request.ip);
+    if (perClient.take(client, perMinute)) {
+      done();
+      return;
+    }
+    const retryAfterSeconds = perClient.retryAfterSeconds(client, perMinute);
+    // The x-ratelimit-* headers go with a 429 only: on every answer they would cost more than the limit.
+    void reply.headers({
+      'x-ratelimit-limit': String(perMinute),
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(retryAfterSeconds),
+    });
+    done(new AppError('RATE_LIMITED', undefined, undefined, { retryAfterSeconds }));
   });
   await app.register(swagger, {
     openapi: {

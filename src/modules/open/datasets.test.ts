@@ -495,6 +495,10 @@ for (const engine of ENGINES) {
       const anonymous = await t.app.inject({ method: 'GET', url: '/api/3/action/status_show' });
       assert.equal(anonymous.statusCode, 200);
       assert.deepEqual(await statuses({}, 2), [200, 429]);
+      const refused = await t.app.inject({ method: 'GET', url: '/api/v1/open/home' });
+      assert.equal(refused.json<{ error: { reason: string } }>().error.reason, 'OPEN_RATE_LIMITED');
+      const retryAfter = Number(refused.headers['retry-after']);
+      assert.ok(retryAfter >= 1 && retryAfter <= 120, `retry-after ${retryAfter}`);
       const limited = await t.app.inject({ method: 'GET', url: '/api/3/action/status_show' });
       assert.equal(limited.statusCode, 429);
       assert.equal(limited.json<CkanBody>().error?.__type, 'Rate Limit Error');

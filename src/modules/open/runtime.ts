@@ -4,7 +4,7 @@ import type { Config } from '../../config/env.ts';
 import { AppError, text } from '../../core/errors.ts';
 import type { Db } from '../../db/database.ts';
 import type { LedgerWriter } from '../ledger/events.ts';
-import { SlidingWindowLimiter } from '../sharing/runtime.ts';
+import { clientAddressKey, SlidingWindowLimiter } from '../../core/rate-limit.ts';
 import { writeOpenAccess, type OpenAccessRecord } from './access.ts';
 
 export const OPEN_API_PREFIX = '/api/v1/open/';
@@ -27,7 +27,7 @@ export class OpenRateLimiter {
       key = actor.keyId ? `key:${actor.keyId}` : `account:${actor.id}`;
       limit = this.config.openRateKeyed;
     } else if (actor.type === 'anonymous') {
-      key = `ip:${request.ip}`;
+      key = `ip:${clientAddressKey(request.ip)}`;
       limit = this.config.openRateAnonymous;
     } else {
       return;
@@ -45,7 +45,10 @@ export class OpenRateLimiter {
               `at most ${limit} requests a minute; try again shortly`,
             ),
         undefined,
-        { reason: 'OPEN_RATE_LIMITED' },
+        {
+          reason: 'OPEN_RATE_LIMITED',
+          retryAfterSeconds: this.windows.retryAfterSeconds(key, limit),
+        },
       );
   }
 }

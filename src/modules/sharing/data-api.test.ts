@@ -766,7 +766,11 @@ for (const engine of ENGINES) {
         201,
       ).json<GrantDto>();
       for (let i = 0; i < 3; i++) ok(await call('GET', lookupUrl(), { grant: limited.id }));
-      refused(await call('GET', lookupUrl(), { grant: limited.id }), 429, 'SHARE_RATE_LIMITED');
+      const overLimit = await call('GET', lookupUrl(), { grant: limited.id });
+      refused(overLimit, 429, 'SHARE_RATE_LIMITED');
+      // Retry-After: when the sliding minute has room again, at most two minutes away.
+      const retryAfter = Number(overLimit.headers['retry-after']);
+      assert.ok(retryAfter >= 1 && retryAfter <= 120, `retry-after ${retryAfter}`);
     });
 
     it('revocation by the provider ends access at once; the consumer cannot revoke', async () => {

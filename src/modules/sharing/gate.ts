@@ -324,14 +324,19 @@ export function checkGrant(
       text(`该授权不包括此种使用方式（${operation}）`, `the grant does not allow ${operation}`),
     );
   }
-  if (!ctx.services.sharing.rateLimiter.take(grant.id, grant.rateLimitPerMinute)) {
-    throw refuse(
+  const { rateLimiter } = ctx.services.sharing;
+  if (!rateLimiter.take(grant.id, grant.rateLimitPerMinute)) {
+    throw new AppError(
       'RATE_LIMITED',
-      'SHARE_RATE_LIMITED',
       text(
         `超过该授权的调用频率限制（每分钟 ${grant.rateLimitPerMinute} 次）`,
         `the grant's rate limit (${grant.rateLimitPerMinute} calls a minute) is exceeded`,
       ),
+      undefined,
+      {
+        reason: 'SHARE_RATE_LIMITED',
+        retryAfterSeconds: rateLimiter.retryAfterSeconds(grant.id, grant.rateLimitPerMinute),
+      },
     );
   }
   if (!grant.resource.table) {

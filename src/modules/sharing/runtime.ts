@@ -11,6 +11,7 @@ import type { Db } from '../../db/database.ts';
 import type { ShareAccessLogTable } from '../../db/schema.ts';
 import { accessLedgerRow } from '../ledger/access-events.ts';
 import { LEDGER_EVENT_COLUMNS, type PersonalDataHasher } from '../ledger/events.ts';
+import { SlidingWindowLimiter } from '../../core/rate-limit.ts';
 
 /**
  * The long-lived parts of the sharing data API (issue 5), built once per process in `createPlatform`:
@@ -242,31 +243,6 @@ export class AccessLog {
       }
     });
     return this.flushing;
-  }
-}
-
-/**
- * A sliding one-minute window per key: a grant's rate limit (issue 5), the open portal's per-address
- * and per-API-key limits (issue 7). In-process: with several server processes each enforces the
- * limit on its own share of the traffic.
- */
-export class SlidingWindowLimiter {
-  private readonly windows = new Map<string, { start: number; count: number; previous: number }>();
-
-  /** True when one more call fits the limit; counts it. */
-  take(grantId: string, perMinute: number, now = Date.now()): boolean {
-    const minute = Math.floor(now / 60_000) * 60_000;
-    let window = this.windows.get(grantId);
-    if (!window || window.start !== minute) {
-      const previous = window && window.start === minute - 60_000 ? window.count : 0;
-      window = { start: minute, count: 0, previous };
-      this.windows.set(grantId, window);
-    }
-    // The previous minute's calls weigh as much as the part of it still inside the window.
-    const weight = 1 - (now - minute) / 60_000;
-    if (window.count + window.previous * weight >= perMinute) return false;
-    window.count++;
-    return true;
   }
 }
 
