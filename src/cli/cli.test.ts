@@ -89,6 +89,17 @@ for (const engine of ENGINES) {
       assert.ok(orgs.some((org) => org.code === 'DSJ' && org.kind === 'authority'));
     });
 
+    it('lists the organisations of a region and refuses a region that does not exist', () => {
+      const city = govdx('org', 'list', '--region', '990100');
+      assert.equal(city.status, 0, city.stderr);
+      assert.match(city.stdout, /^GAJ\s+department\s+990100/m);
+      const unknown = govdx('org', 'list', '--region', '999999');
+      assert.equal(unknown.status, 1);
+      assert.equal(unknown.stdout, '');
+      assert.match(unknown.stderr, /^error VALIDATION: /);
+      assert.match(unknown.stderr, /^ {2}regionCode: 行政区划不存在 \/ region does not exist$/m);
+    });
+
     it('migrates a paper sharing agreement into a grant, lists and revokes it (issue 5)', () => {
       const list = govdx('catalog', 'list', '--json', '--status', 'published', '--org', 'GAJ');
       const entries = JSON.parse(list.stdout) as { code: string; name: string }[];

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, Help, Option } from 'commander';
 import pino from 'pino';
+import stringWidth from 'string-width';
 import { ACTIONS, getAction } from '../actions.ts';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config } from '../config/env.ts';
 import type { Actor } from '../core/actor.ts';
@@ -650,8 +651,134 @@ program
         en: 'input is not valid JSON',
       });
     }
-    return withPlatform(async (platform) => printJson(await run(platform, name, parsed)));
+    // Parsed JSON keeps its own types, as an HTTP body does (core/validation.ts).
+    return withPlatform(async (platform) =>
+      printJson(
+        await runAction(platform.services, getAction(name), parsed, {
+          actor: CLI_ACTOR,
+          inputSource: 'json',
+        }),
+      ),
+    );
   });
+
+/**
+ * `govdx --help` lists every command, the subcommands of the groups included, each with a synopsis
+ * of its arguments and options (issue 2). The list is walked from commander's command tree, so a
+ * command registered later shows up by itself; `govdx <command> --help` keeps commander's layout.
+ */
+/** `words` (never split) in lines of at most `width` columns, the later lines indented by `indent`. */
+function wrapWords(words: string[], width: number, indent = 0): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    const room = lines.length === 0 ? width : width - indent;
+    if (line && stringWidth(`${line} ${word}`) > room) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((text, index) => (index === 0 ? text : `${' '.repeat(indent)}${text}`));
+}
+
+interface CommandEntry {
+  /** `user create`: the words that select the command. */
+  path: string;
+  /** `--org <code>`, `[--json]`, `<file>`: one item per argument or option. */
+  synopsis: string[];
+  description: string;
+}
+
+function synopsisOf(command: Command, helper: Help): string[] {
+  const args = command.registeredArguments.map((argument) => {
+    const name = `${argument.name()}${argument.variadic ? '...' : ''}`;
+    return argument.required ? `<${name}>` : `[${name}]`;
+  });
+  const options = helper
+    .visibleOptions(command)
+    .filter((option) => command.options.includes(option)) // not the built-in --help
+    .map((option) => {
+      const value = /[<[].*[>\]]/.exec(option.flags)?.[0];
+      const flag = option.long ?? option.short ?? option.flags;
+      const term = value ? `${flag} ${value}` : flag;
+      return option.mandatory ? term : `[${term}]`;
+    });
+  return [...args, ...options];
+}
+
+/** Every command that runs something, depth first in the order they were registered. */
+function commandEntries(command: Command, helper: Help, prefix: string[] = []): CommandEntry[] {
+  const entries: CommandEntry[] = [];
+  for (const sub of helper.visibleCommands(command)) {
+    const builtInHelp = !command.commands.includes(sub);
+    // `govdx <group> help` only repeats `govdx help <group>`.
+    if (builtInHelp && prefix.length > 0) continue;
+    const path = [...prefix, sub.name()];
+    if (!builtInHelp && sub.commands.length > 0) {
+      entries.push(...commandEntries(sub, helper, path));
+      continue;
+    }
+    entries.push({
+      path: path.join(' '),
+      synopsis: synopsisOf(sub, helper),
+      description: helper.subcommandDescription(sub),
+    });
+  }
+  return entries;
+}
+
+/** Terms at most this wide share their line with the description; longer ones go above it. */
+const TERM_COLUMN_MAX = 30;
+
+function allCommandsHelp(program: Command, helper: Help): string {
+  const width = helper.helpWidth ?? 80;
+  const entries = commandEntries(program, helper).map((entry) => {
+    const pathWidth = stringWidth(entry.path);
+    // Continuation lines of a long synopsis line up after the command's words when there is room.
+    const indent = width - 2 - pathWidth - 1 >= 40 ? pathWidth + 1 : 4;
+    return { ...entry, term: wrapWords([entry.path, ...entry.synopsis], width - 2, indent) };
+  });
+  const termColumn = Math.max(
+    0,
+    ...entries
+      .map((entry) => entry.term)
+      .filter((term) => term.length === 1 && stringWidth(term[0] ?? '') <= TERM_COLUMN_MAX)
+      .map((term) => stringWidth(term[0] ?? '')),
+  );
+  const descriptionIndent = ' '.repeat(2 + termColumn + 2);
+  const lines = ['', helper.styleTitle('Commands:')];
+  for (const entry of entries) {
+    const description = wrapWords(entry.description.split(/\s+/), width - descriptionIndent.length);
+    const [first, ...rest] = entry.term;
+    if (entry.term.length === 1 && first !== undefined && stringWidth(first) <= termColumn) {
+      const padding = ' '.repeat(termColumn - stringWidth(first) + 2);
+      lines.push(`  ${first}${description.length > 0 ? `${padding}${description[0]}` : ''}`);
+      description.shift();
+    } else {
+      lines.push(`  ${first ?? ''}`, ...rest.map((line) => `  ${line}`));
+    }
+    lines.push(...description.map((line) => `${descriptionIndent}${line}`));
+  }
+  lines.push(
+    '',
+    `Run \`${program.name()} <command> --help\` for what each option of a command means.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+// For the top-level command only: the groups' own help keeps commander's layout.
+program.configureHelp({
+  formatHelp: (command, helper) => {
+    if (command.parent) return Help.prototype.formatHelp.call(helper, command, helper);
+    // commander's layout for the usage, description and options; the Commands: list is ours
+    const withoutCommands = Object.assign(Object.create(helper) as Help, {
+      visibleCommands: () => [],
+    });
+    const head = Help.prototype.formatHelp.call(withoutCommands, command, withoutCommands);
+    return `${head}${allCommandsHelp(command, helper)}`;
+  },
+});
 
 function reportError(error: unknown): never {
   if (error instanceof AppError) {

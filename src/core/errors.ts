@@ -1,3 +1,4 @@
+import Negotiator from 'negotiator';
 /**
  * The one closed set of errors the platform answers with. Each code maps to one HTTP status, here and
  * nowhere else; messages come in Chinese and English and the HTTP layer picks one by Accept-Language.
@@ -78,9 +79,17 @@ export function invalidFields(fields: Record<string, LocalizedText>): AppError {
 
 export type Language = 'zh' | 'en';
 
-/** Chinese unless the client prefers English (the console sends `en` after the switch). */
+const LANGUAGES: Language[] = ['zh', 'en'];
+
+/**
+ * The language of a message by the client's `Accept-Language`, quality values included
+ * (`zh;q=0.5, en` is English): Chinese unless the client prefers English, or names neither (the
+ * console sends `en` after the switch).
+ */
 export function languageOf(acceptLanguage: string | undefined): Language {
   if (!acceptLanguage) return 'zh';
-  const first = acceptLanguage.split(',')[0]?.trim().toLowerCase() ?? '';
-  return first.startsWith('en') ? 'en' : 'zh';
+  const preferred = new Negotiator({ headers: { 'accept-language': acceptLanguage } }).language(
+    LANGUAGES,
+  );
+  return preferred === 'en' ? 'en' : 'zh';
 }

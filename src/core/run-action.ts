@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { ValidateFunction } from 'ajv';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
 import type { AnyAction, ActionContext } from './action.ts';
 import type { Actor } from './actor.ts';
 import { appendAuditEvent } from './audit.ts';
@@ -9,6 +6,7 @@ import { AppError } from './errors.ts';
 import { ActionReadCache } from './read-cache.ts';
 import { fieldErrorsFromSchema } from './schema-errors.ts';
 import type { Services } from './services.ts';
+import { inputValidator, schemaErrorsText, type InputSource } from './validation.ts';
 
 export interface RunOptions {
   actor: Actor;
@@ -16,37 +14,24 @@ export interface RunOptions {
   clientIp?: string | null;
   /** False when the caller (Fastify) already validated the input against the same schema. */
   validateInput?: boolean;
+  /** Where the input came from: `text` (the default) has its types coerced, `json` not (validation.ts). */
+  inputSource?: InputSource;
   /** Validate the output too (tests turn this on to catch handlers that break their schema). */
   validateOutput?: boolean;
 }
 
-// The same Ajv options Fastify uses, so the CLI accepts exactly what HTTP accepts.
-const ajv = new Ajv({
-  coerceTypes: 'array',
-  useDefaults: true,
-  removeAdditional: false,
-  allErrors: true,
-});
-(addFormats as unknown as (ajv: Ajv) => void)(ajv);
-const validators = new WeakMap<object, ValidateFunction>();
-
-function validatorFor(schema: object): ValidateFunction {
-  let validate = validators.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    validators.set(schema, validate);
-  }
-  return validate;
-}
-
 /** Checks input against an action's schema and returns it with defaults applied. */
-export function validateActionInput(action: AnyAction, input: unknown): Record<string, unknown> {
+export function validateActionInput(
+  action: AnyAction,
+  input: unknown,
+  source: InputSource = 'text',
+): Record<string, unknown> {
   // A streamed file (Readable) cannot be cloned; it is passed through as it is.
   const { file, ...rest } = (input ?? {}) as Record<string, unknown>;
   const streamed = isStream(file);
   const copy = structuredClone(streamed ? rest : (input ?? {})) as Record<string, unknown>;
   if (streamed) copy.file = file;
-  const validate = validatorFor(action.input);
+  const validate = inputValidator(action.input, source);
   if (!validate(copy))
     throw new AppError('VALIDATION', undefined, fieldErrorsFromSchema(validate.errors ?? []));
   return copy;
@@ -77,7 +62,7 @@ export async function runAction(
   const input =
     options.validateInput === false
       ? (rawInput as Record<string, unknown>)
-      : validateActionInput(action, rawInput);
+      : validateActionInput(action, rawInput, options.inputSource);
   const ctx: ActionContext = {
     db: services.db.kysely,
     actor: options.actor,
@@ -155,10 +140,10 @@ export async function runAction(
     }
   }
   if (options.validateOutput) {
-    const validate = validatorFor(action.output);
+    const validate = inputValidator(action.output, 'json');
     if (!validate(structuredClone(output))) {
       throw new Error(
-        `${action.name} returned output outside its schema: ${ajv.errorsText(validate.errors)}`,
+        `${action.name} returned output outside its schema: ${schemaErrorsText(validate.errors)}`,
       );
     }
   }

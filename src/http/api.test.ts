@@ -235,7 +235,30 @@ for (const engine of ENGINES) {
         regionCode: '990100',
       });
       assert.equal(illTyped.json<ErrorBody>().error.code, 'VALIDATION');
-      assert.ok(illTyped.json<ErrorBody>().error.fields?.kind);
+      // A union of literals is explained by its allowed values, in the client's language.
+      assert.match(
+        illTyped.json<ErrorBody>().error.fields?.kind ?? '',
+        /^应为以下之一：.*department/,
+      );
+      // JSON carries its own types: a number where a string belongs is refused, not converted.
+      const numberForText = await admin.request('POST', '/api/v1/orgs', {
+        code: 'NEW2',
+        name: 123,
+        kind: 'department',
+        regionCode: 990100,
+      });
+      assert.equal(numberForText.statusCode, 400, numberForText.body);
+      assert.deepEqual(numberForText.json<ErrorBody>().error.fields, {
+        name: '类型应为 string',
+        regionCode: '类型应为 string',
+      });
+      assert.equal((await admin.request('GET', '/api/v1/orgs/NEW2')).statusCode, 404);
+      // A query string is text: its numbers are read as numbers, and a non-number is refused.
+      const auditor = await login(t.app, 'auditor');
+      assert.equal((await auditor.request('GET', '/api/v1/audit-events?limit=2')).statusCode, 200);
+      const wordLimit = await auditor.request('GET', '/api/v1/audit-events?limit=two');
+      assert.equal(wordLimit.statusCode, 400);
+      assert.ok(wordLimit.json<ErrorBody>().error.fields?.limit);
       const big = await admin.request('POST', '/api/v1/orgs', {
         code: 'BIG',
         name: 'x'.repeat(5000),
@@ -284,6 +307,21 @@ for (const engine of ENGINES) {
       assert.equal(body.error.code, 'VALIDATION');
       assert.match(body.error.fields?.creditCode ?? '', /校验位/);
       assert.equal((await admin.request('GET', '/api/v1/orgs/BADCC')).statusCode, 404);
+      // A valid code another organisation holds is a conflict, pointed at the field.
+      const [holder] = (await admin.request('GET', '/api/v1/orgs?kind=department'))
+        .json<{ items: { code: string; creditCode: string | null }[] }>()
+        .items.filter((org) => org.creditCode);
+      assert.ok(holder?.creditCode);
+      const taken = await admin.request('POST', '/api/v1/orgs', {
+        code: 'DUPCC',
+        name: '重复信用代码的单位',
+        kind: 'utility',
+        regionCode: '990100',
+        creditCode: holder.creditCode,
+      });
+      assert.equal(taken.statusCode, 409, taken.body);
+      assert.equal(taken.json<ErrorBody>().error.code, 'CONFLICT');
+      assert.match(taken.json<ErrorBody>().error.fields?.creditCode ?? '', new RegExp(holder.code));
     });
 
     it('lets the authority admin manage organisations, with an audit event in the same transaction', async () => {
@@ -322,6 +360,11 @@ for (const engine of ENGINES) {
       ).json<{ items: { code: string }[] }>();
       assert.ok(list.items.length >= 13);
       assert.ok(list.items.some((org) => org.code === 'YJJ'));
+      // A region that does not exist is an error naming the field, not an empty list.
+      const nowhere = await admin.request('GET', '/api/v1/orgs?regionCode=999999');
+      assert.equal(nowhere.statusCode, 400, nowhere.body);
+      assert.equal(nowhere.json<ErrorBody>().error.code, 'VALIDATION');
+      assert.equal(nowhere.json<ErrorBody>().error.fields?.regionCode, '行政区划不存在');
       // The city authority cannot create organisations in the province above it (R1.1).
       const upward = await admin.request('POST', '/api/v1/orgs', {
         code: 'PROV1',

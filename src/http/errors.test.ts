@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FastifyRequest } from 'fastify';
+import { languageOf } from '../core/errors.ts';
 import { errorBody, toAppError } from './errors.ts';
 
 const request = (acceptLanguage?: string) =>
@@ -44,5 +45,26 @@ describe('error mapping', () => {
     });
     assert.equal(validation.code, 'VALIDATION');
     assert.equal(errorBody(validation, request()).error.fields?.name, '至少 1 个字符');
+  });
+
+  it('answers in the language the client prefers, by quality value', () => {
+    const cases: [string | undefined, 'zh' | 'en'][] = [
+      [undefined, 'zh'],
+      ['en', 'en'],
+      ['en-US,en;q=0.9', 'en'],
+      ['zh-CN,zh;q=0.9,en;q=0.8', 'zh'],
+      // The first tag is not always the preferred one.
+      ['zh;q=0.5,en;q=0.9', 'en'],
+      ['fr, en;q=0.1', 'en'],
+      ['fr', 'zh'],
+      ['*', 'zh'],
+      ['EN-gb', 'en'],
+    ];
+    for (const [header, expected] of cases) assert.equal(languageOf(header), expected, header);
+    assert.equal(
+      errorBody(toAppError({ statusCode: 429 }), request('de;q=1, en;q=0.5, zh;q=0.2')).error
+        .message,
+      'Too many requests; try again later',
+    );
   });
 });

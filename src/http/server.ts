@@ -11,6 +11,7 @@ import { ACTIONS } from '../actions.ts';
 import { ANONYMOUS, type Actor } from '../core/actor.ts';
 import { AppError } from '../core/errors.ts';
 import { clientAddressKey, SlidingWindowLimiter } from '../core/rate-limit.ts';
+import { inputValidator } from '../core/validation.ts';
 import type { Services } from '../core/services.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 import { REPO_ROOT } from '../paths.ts';
@@ -65,15 +66,12 @@ export async function buildServer(
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     trustProxy: false,
-    ajv: {
-      customOptions: {
-        coerceTypes: 'array',
-        useDefaults: true,
-        removeAdditional: false,
-        allErrors: true,
-      },
-    },
   });
+  // A JSON body keeps its own types; query strings, path parameters and headers are text and have
+  // theirs coerced (core/validation.ts).
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    inputValidator(schema, httpPart === 'body' ? 'json' : 'text'),
+  );
   // Fastify forbids object defaults on decorators; the API hook sets it on every request.
   app.decorateRequest('actor', null as never);
   // Fastify's JSON parser (with its prototype-poisoning protection), except that an empty body with a

@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { defineAction } from '../../core/action.ts';
 import { REFERENCE_DATA_CACHE } from '../../core/read-cache.ts';
-import { conflict, invalidFields, notFound, text } from '../../core/errors.ts';
+import { AppError, conflict, invalidFields, notFound, text } from '../../core/errors.ts';
 import { authorityOver, isGovernmentActor, isSystem } from '../../core/policy.ts';
 import {
   Input,
@@ -74,12 +74,12 @@ async function ensureCreditCodeFree(
   if (exceptOrgId) query = query.where('id', '!=', exceptOrgId);
   const holder = await query.executeTakeFirst();
   if (holder) {
-    throw invalidFields({
-      creditCode: text(
-        `该统一社会信用代码已被机构 ${holder.code} 使用`,
-        `already used by organisation ${holder.code}`,
-      ),
-    });
+    // A clash with existing data, like a taken organisation code: 409, with the field to correct.
+    const taken = text(
+      `该统一社会信用代码已被机构 ${holder.code} 使用`,
+      `already used by organisation ${holder.code}`,
+    );
+    throw new AppError('CONFLICT', taken, { creditCode: taken });
   }
 }
 
@@ -102,7 +102,9 @@ const orgList = defineAction({
       .selectAll('orgs');
     if (input.regionCode) {
       const region = await findRegion(ctx.db, input.regionCode);
-      if (!region) return { items: [] };
+      // An unknown region is a mistake to report, not a region without organisations.
+      if (!region)
+        throw invalidFields({ regionCode: text('行政区划不存在', 'region does not exist') });
       query = query.where('regions.path', 'like', `${region.path}%`);
     }
     if (input.kind) query = query.where('orgs.kind', '=', input.kind as OrgKind);
