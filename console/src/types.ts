@@ -41,6 +41,9 @@ export interface RegionSettings {
   shareReplyDays: number;
   openReplyDays: number;
   catalogUpdateDays: number;
+  /** Reply deadlines of problem reports (R3.5), ordinary and urgent. */
+  problemReplyDays: number;
+  problemUrgentReplyDays: number;
   shareClassNames: { unconditional: string; conditional: string; none: string };
 }
 

@@ -177,6 +177,8 @@ const en: Resources = {
     shareReplyDays: 'Share reply deadline',
     openReplyDays: 'Open-data reply deadline',
     catalogUpdateDays: 'Catalog update deadline',
+    problemReplyDays: 'Problem report reply deadline',
+    problemUrgentReplyDays: 'Urgent problem reply deadline',
     shareClassNames: 'Share-class names',
     shareReplyShort: 'Share reply',
     openReplyShort: 'Open-data reply',
@@ -187,7 +189,13 @@ const en: Resources = {
     create: 'New region',
     editTitle: 'Edit region: {{name}}',
     settings: 'Deadlines and names',
-    settingsHint: 'A new region starts with the system defaults; adjust them any time with “Edit”.',
+    settingsHint:
+      'Without a preset the settings start from the parent region’s; adjust them any time with “Edit”.',
+    preset: 'Preset',
+    presetPlaceholder: 'Choose a jurisdiction’s preset to fill in the settings below',
+    presetSource: 'Source: ',
+    presetEditHint:
+      'A preset fills in the settings below; you can still change them before saving.',
     codeRequired: 'Please enter the 6-digit region code',
     codePattern: 'The region code must be 6 digits',
     nameRequired: 'Please enter a name',

@@ -35,26 +35,150 @@ const LEVEL_COLORS: Record<RegionLevel, string> = {
   county: 'green',
 };
 
+/** A preset of region settings (`GET /regions/presets`): the values of one source jurisdiction. */
+interface RegionPreset {
+  code: string;
+  name: { zh: string; en: string };
+  settings: RegionSettings;
+  note: { zh: string; en: string };
+}
+
 interface CreateValues {
   code: string;
   name: string;
   level: RegionLevel;
   parentCode?: string;
+  preset?: string;
+  settings: RegionSettings;
 }
 
 interface EditValues {
   name: string;
+  preset?: string;
   settings: RegionSettings;
+}
+
+/** The settings the form shows: all of them, so that a preset never changes a value out of sight. */
+function shownSettings(settings: RegionSettings): RegionSettings {
+  return {
+    shareReplyDays: settings.shareReplyDays,
+    openReplyDays: settings.openReplyDays,
+    catalogUpdateDays: settings.catalogUpdateDays,
+    problemReplyDays: settings.problemReplyDays,
+    problemUrgentReplyDays: settings.problemUrgentReplyDays,
+    shareClassNames: { ...settings.shareClassNames },
+  };
+}
+
+/**
+ * The preset select and the setting fields, inside a region form. Choosing a preset fills the
+ * fields with its values, which the user may still change: the preset's code is sent with the
+ * fields, and the server applies the preset first and the fields over it.
+ */
+function SettingsFields({ presets, hint }: { presets: RegionPreset[]; hint: string }) {
+  const { t, i18n } = useTranslation();
+  const form = Form.useFormInstance<{ preset?: string; settings: RegionSettings }>();
+  const chosen: string | undefined = Form.useWatch('preset', form);
+  const english = i18n.language === 'en';
+  const preset = presets.find((p) => p.code === chosen);
+
+  const dayField = (
+    key:
+      | 'shareReplyDays'
+      | 'openReplyDays'
+      | 'catalogUpdateDays'
+      | 'problemReplyDays'
+      | 'problemUrgentReplyDays',
+  ) => (
+    <Col span={8}>
+      <Form.Item
+        name={['settings', key]}
+        label={t(`regions.${key}`)}
+        rules={[{ required: true, message: t('regions.daysRequired') }]}
+      >
+        <InputNumber
+          min={1}
+          max={key === 'problemUrgentReplyDays' ? 30 : 60}
+          precision={0}
+          style={{ width: '100%' }}
+          suffix={t('regions.dayUnit')}
+          data-testid={`region-${key}`}
+        />
+      </Form.Item>
+    </Col>
+  );
+  const classField = (key: 'unconditional' | 'conditional' | 'none', label: string) => (
+    <Col span={8}>
+      <Form.Item
+        name={['settings', 'shareClassNames', key]}
+        label={label}
+        rules={[{ required: true, whitespace: true, message: t('regions.classNameRequired') }]}
+      >
+        <Input maxLength={32} data-testid={`region-class-${key}`} />
+      </Form.Item>
+    </Col>
+  );
+
+  return (
+    <>
+      <Divider titlePlacement="start" plain>
+        {t('regions.settings')}
+      </Divider>
+      <Form.Item
+        name="preset"
+        label={t('regions.preset')}
+        extra={
+          preset ? (
+            <span data-testid="region-preset-note">
+              {t('regions.presetSource')}
+              {english ? preset.note.en : preset.note.zh}
+            </span>
+          ) : (
+            hint
+          )
+        }
+      >
+        <Select
+          allowClear
+          placeholder={t('regions.presetPlaceholder')}
+          options={presets.map((p) => ({ value: p.code, label: english ? p.name.en : p.name.zh }))}
+          onChange={(code: string | undefined) => {
+            const picked = presets.find((p) => p.code === code);
+            // Clearing the preset keeps the values in the fields.
+            if (picked) form.setFieldsValue({ settings: shownSettings(picked.settings) });
+          }}
+          data-testid="region-preset"
+        />
+      </Form.Item>
+      <Row gutter={16} align="bottom">
+        {dayField('shareReplyDays')}
+        {dayField('openReplyDays')}
+        {dayField('catalogUpdateDays')}
+      </Row>
+      <Row gutter={16} align="bottom">
+        {dayField('problemReplyDays')}
+        {dayField('problemUrgentReplyDays')}
+      </Row>
+      <Typography.Text strong>{t('regions.shareClassNames')}</Typography.Text>
+      <Row gutter={16} style={{ marginTop: 8 }}>
+        {classField('unconditional', t('regions.unconditional'))}
+        {classField('conditional', t('regions.conditional'))}
+        {classField('none', t('regions.noneShare'))}
+      </Row>
+    </>
+  );
 }
 
 function CreateRegionModal({
   open,
   regions,
+  presets,
   onClose,
   onCreated,
 }: {
   open: boolean;
   regions: Region[];
+  presets: RegionPreset[];
   onClose: () => void;
   onCreated: (region: Region) => void;
 }) {
@@ -62,6 +186,8 @@ function CreateRegionModal({
   const [form] = Form.useForm<CreateValues>();
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // A province (no parent) starts from the platform default, as on the server.
+  const defaults = presets.find((p) => p.code === 'national-default')?.settings;
 
   const submit = async () => {
     let values: CreateValues;
@@ -78,6 +204,8 @@ function CreateRegionModal({
         name: values.name.trim(),
         level: values.level,
         ...(values.parentCode ? { parentCode: values.parentCode } : {}),
+        ...(values.preset ? { preset: values.preset } : {}),
+        settings: shownSettings(values.settings),
       });
       form.resetFields();
       onCreated(region);
@@ -101,11 +229,26 @@ function CreateRegionModal({
         setError(null);
         onClose();
       }}
+      width={720}
       destroyOnHidden
       okButtonProps={{ 'data-testid': 'region-form-submit' }}
     >
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
-      <Form<CreateValues> form={form} layout="vertical" preserve={false}>
+      <Form<CreateValues>
+        form={form}
+        layout="vertical"
+        preserve={false}
+        initialValues={defaults ? { settings: shownSettings(defaults) } : {}}
+        onValuesChange={(changed: Partial<CreateValues>, all: CreateValues) => {
+          // Until a preset is chosen or a setting typed in, the settings start from the parent's
+          // (what the server does without them).
+          if (!('parentCode' in changed) || all.preset) return;
+          if (form.isFieldsTouched(['settings'])) return; // any field under settings
+          const parent = regions.find((r) => r.code === changed.parentCode);
+          const start = parent?.settings ?? defaults;
+          if (start) form.setFieldsValue({ settings: shownSettings(start) });
+        }}
+      >
         <Row gutter={16}>
           <Col span={10}>
             <Form.Item
@@ -154,7 +297,7 @@ function CreateRegionModal({
             </Form.Item>
           </Col>
         </Row>
-        <Typography.Text type="secondary">{t('regions.settingsHint')}</Typography.Text>
+        <SettingsFields presets={presets} hint={t('regions.settingsHint')} />
       </Form>
     </Modal>
   );
@@ -162,10 +305,12 @@ function CreateRegionModal({
 
 function EditRegionModal({
   target,
+  presets,
   onClose,
   onSaved,
 }: {
   target: Region | null;
+  presets: RegionPreset[];
   onClose: () => void;
   onSaved: (region: Region) => void;
 }) {
@@ -188,7 +333,8 @@ function EditRegionModal({
     try {
       const saved = await api.patch<Region>(`/regions/${encodeURIComponent(region.code)}`, {
         name: values.name.trim(),
-        settings: values.settings,
+        ...(values.preset ? { preset: values.preset } : {}),
+        settings: shownSettings(values.settings),
       });
       onSaved(saved);
     } catch (e) {
@@ -197,35 +343,6 @@ function EditRegionModal({
       setSubmitting(false);
     }
   };
-
-  const dayField = (key: 'shareReplyDays' | 'openReplyDays' | 'catalogUpdateDays') => (
-    <Col span={8}>
-      <Form.Item
-        name={['settings', key]}
-        label={t(`regions.${key}`)}
-        rules={[{ required: true, message: t('regions.daysRequired') }]}
-      >
-        <InputNumber
-          min={1}
-          max={365}
-          precision={0}
-          style={{ width: '100%' }}
-          suffix={t('regions.dayUnit')}
-        />
-      </Form.Item>
-    </Col>
-  );
-  const classField = (key: 'unconditional' | 'conditional' | 'none', label: string) => (
-    <Col span={8}>
-      <Form.Item
-        name={['settings', 'shareClassNames', key]}
-        label={label}
-        rules={[{ required: true, whitespace: true, message: t('regions.classNameRequired') }]}
-      >
-        <Input maxLength={32} />
-      </Form.Item>
-    </Col>
-  );
 
   return (
     <Modal
@@ -249,7 +366,7 @@ function EditRegionModal({
           form={form}
           layout="vertical"
           preserve={false}
-          initialValues={{ name: region.name, settings: region.settings }}
+          initialValues={{ name: region.name, settings: shownSettings(region.settings) }}
         >
           <Row gutter={16}>
             <Col span={8}>
@@ -267,20 +384,7 @@ function EditRegionModal({
               </Form.Item>
             </Col>
           </Row>
-          <Divider titlePlacement="start" plain>
-            {t('regions.settings')}
-          </Divider>
-          <Row gutter={16} align="bottom">
-            {dayField('shareReplyDays')}
-            {dayField('openReplyDays')}
-            {dayField('catalogUpdateDays')}
-          </Row>
-          <Typography.Text strong>{t('regions.shareClassNames')}</Typography.Text>
-          <Row gutter={16} style={{ marginTop: 8 }}>
-            {classField('unconditional', t('regions.unconditional'))}
-            {classField('conditional', t('regions.conditional'))}
-            {classField('none', t('regions.noneShare'))}
-          </Row>
+          <SettingsFields presets={presets} hint={t('regions.presetEditHint')} />
         </Form>
       ) : null}
     </Modal>
@@ -294,6 +398,13 @@ export function RegionsPage() {
     async (signal) => (await api.get<ListResponse<Region>>('/regions', { signal })).items,
     'regions',
   );
+  // The presets fill the forms; without them (an error) the fields are still there to fill in.
+  const presetList = useAsync(
+    async (signal) =>
+      (await api.get<ListResponse<RegionPreset>>('/regions/presets', { signal })).items,
+    'region-presets',
+  );
+  const presets = useMemo(() => presetList.data ?? [], [presetList.data]);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Region | null>(null);
   const regions = useMemo(() => list.data ?? [], [list.data]);
@@ -426,6 +537,7 @@ export function RegionsPage() {
       <CreateRegionModal
         open={creating}
         regions={regions}
+        presets={presets}
         onClose={() => {
           setCreating(false);
         }}
@@ -437,6 +549,7 @@ export function RegionsPage() {
       />
       <EditRegionModal
         target={editing}
+        presets={presets}
         onClose={() => {
           setEditing(null);
         }}

@@ -120,6 +120,7 @@ const ALIASES: Partial<Record<LabelKind, Record<string, string>>> = {
     有条件: 'conditional',
     授权共享: 'conditional',
     不共享: 'none',
+    非共享: 'none',
   },
   openClass: {
     无条件: 'unconditional',
