@@ -342,6 +342,21 @@ void test(
     await p.locator('.ant-statistic').first().waitFor();
     await shot('overview-admin');
 
+    // Regions: a preset fills the settings form with its values and names its legal source; the
+    // saved region shows them (issue 2's presets: Shenyang 5, Ningxia 10).
+    await p.getByTestId('menu-regions').click();
+    await p.getByTestId('region-edit-990102').click();
+    assert.equal(await p.getByTestId('region-shareReplyDays').inputValue(), '5'); // from 示范市
+    await chooseOption(p, 'region-preset', '宁夏');
+    assert.match(await p.getByTestId('region-preset-note').innerText(), /第十一条/);
+    assert.equal(await p.getByTestId('region-shareReplyDays').inputValue(), '10');
+    assert.equal(await p.getByTestId('region-problemUrgentReplyDays').inputValue(), '2');
+    await shot('region-preset');
+    await p.getByTestId('region-edit-submit').click();
+    await p.getByTestId('region-edit-submit').waitFor({ state: 'detached' });
+    const county = p.locator('[data-testid="regions-table"] .ant-table-row', { hasText: '990102' });
+    assert.match(await county.innerText(), /10/);
+
     // Users page: create a department operator of GAJ.
     await p.getByTestId('menu-users').click();
     await p.getByTestId('users-table').waitFor();

@@ -359,6 +359,7 @@ function EditRegionModal({
         onClose();
       }}
       destroyOnHidden
+      okButtonProps={{ 'data-testid': 'region-edit-submit' }}
     >
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
       {region ? (
