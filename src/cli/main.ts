@@ -662,18 +662,13 @@ program
     );
   });
 
-/**
- * `govdx --help` lists every command, the subcommands of the groups included, each with a synopsis
- * of its arguments and options (issue 2). The list is walked from commander's command tree, so a
- * command registered later shows up by itself; `govdx <command> --help` keeps commander's layout.
- */
 /** `words` (never split) in lines of at most `width` columns, the later lines indented by `indent`. */
-function wrapWords(words: string[], width: number, indent = 0): string[] {
+function wrapWords(words: string[], width: number, indent: number, helper: Help): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of words) {
     const room = lines.length === 0 ? width : width - indent;
-    if (line && stringWidth(`${line} ${word}`) > room) {
+    if (line && helper.displayWidth(`${line} ${word}`) > room) {
       lines.push(line);
       line = word;
     } else line = line ? `${line} ${word}` : word;
@@ -731,28 +726,40 @@ function commandEntries(command: Command, helper: Help, prefix: string[] = []): 
 /** Terms at most this wide share their line with the description; longer ones go above it. */
 const TERM_COLUMN_MAX = 30;
 
+/**
+ * `govdx --help` lists every command, the subcommands of the groups included, each with a synopsis
+ * of its arguments and options (issue 2). The list is walked from commander's command tree, so a
+ * command registered later shows up by itself; `govdx <command> --help` keeps commander's layout.
+ */
 function allCommandsHelp(program: Command, helper: Help): string {
   const width = helper.helpWidth ?? 80;
   const entries = commandEntries(program, helper).map((entry) => {
-    const pathWidth = stringWidth(entry.path);
+    const pathWidth = helper.displayWidth(entry.path);
     // Continuation lines of a long synopsis line up after the command's words when there is room.
     const indent = width - 2 - pathWidth - 1 >= 40 ? pathWidth + 1 : 4;
-    return { ...entry, term: wrapWords([entry.path, ...entry.synopsis], width - 2, indent) };
+    const term = wrapWords([entry.path, ...entry.synopsis], width - 2, indent, helper);
+    return { ...entry, term };
   });
   const termColumn = Math.max(
     0,
     ...entries
       .map((entry) => entry.term)
-      .filter((term) => term.length === 1 && stringWidth(term[0] ?? '') <= TERM_COLUMN_MAX)
-      .map((term) => stringWidth(term[0] ?? '')),
+      .filter((term) => term.length === 1 && helper.displayWidth(term[0] ?? '') <= TERM_COLUMN_MAX)
+      .map((term) => helper.displayWidth(term[0] ?? '')),
   );
   const descriptionIndent = ' '.repeat(2 + termColumn + 2);
   const lines = ['', helper.styleTitle('Commands:')];
   for (const entry of entries) {
-    const description = wrapWords(entry.description.split(/\s+/), width - descriptionIndent.length);
+    const description = entry.description
+      ? helper.boxWrap(entry.description, width - descriptionIndent.length).split('\n')
+      : [];
     const [first, ...rest] = entry.term;
-    if (entry.term.length === 1 && first !== undefined && stringWidth(first) <= termColumn) {
-      const padding = ' '.repeat(termColumn - stringWidth(first) + 2);
+    if (
+      entry.term.length === 1 &&
+      first !== undefined &&
+      helper.displayWidth(first) <= termColumn
+    ) {
+      const padding = ' '.repeat(termColumn - helper.displayWidth(first) + 2);
       lines.push(`  ${first}${description.length > 0 ? `${padding}${description[0]}` : ''}`);
       description.shift();
     } else {
@@ -769,6 +776,8 @@ function allCommandsHelp(program: Command, helper: Help): string {
 
 // For the top-level command only: the groups' own help keeps commander's layout.
 program.configureHelp({
+  // Chinese characters take two columns (descriptions name 示范市 and the like).
+  displayWidth: (text) => stringWidth(text),
   formatHelp: (command, helper) => {
     if (command.parent) return Help.prototype.formatHelp.call(helper, command, helper);
     // commander's layout for the usage, description and options; the Commands: list is ours

@@ -68,8 +68,13 @@ export function refuse(
   reason: string,
   message: LocalizedText,
   data?: Record<string, unknown>,
+  retryAfterSeconds?: number,
 ): AppError {
-  return new AppError(code, message, undefined, { reason, ...(data ? { data } : {}) });
+  return new AppError(code, message, undefined, {
+    reason,
+    ...(data ? { data } : {}),
+    ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
+  });
 }
 
 export function startCall(
@@ -326,17 +331,15 @@ export function checkGrant(
   }
   const { rateLimiter } = ctx.services.sharing;
   if (!rateLimiter.take(grant.id, grant.rateLimitPerMinute)) {
-    throw new AppError(
+    throw refuse(
       'RATE_LIMITED',
+      'SHARE_RATE_LIMITED',
       text(
         `超过该授权的调用频率限制（每分钟 ${grant.rateLimitPerMinute} 次）`,
         `the grant's rate limit (${grant.rateLimitPerMinute} calls a minute) is exceeded`,
       ),
       undefined,
-      {
-        reason: 'SHARE_RATE_LIMITED',
-        retryAfterSeconds: rateLimiter.retryAfterSeconds(grant.id, grant.rateLimitPerMinute),
-      },
+      rateLimiter.retryAfterSeconds(grant.id, grant.rateLimitPerMinute),
     );
   }
   if (!grant.resource.table) {
